@@ -1,0 +1,5 @@
+// The command table. Add a command by creating src/cli/commands/<name>/index.ts and listing it here.
+import type { Command } from './command.js';
+import { command as version } from './commands/version/index.js';
+
+export const COMMANDS: readonly Command[] = [version];

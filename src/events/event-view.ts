@@ -1,0 +1,94 @@
+// EventView: a reusable, fixed-shape window onto one encoded event (struct ppm_evt_hdr + params)
+// inside a larger buffer: a capture-file block or a batch drained from the kernel. Nothing is
+// copied or allocated per event; parameters are decoded on demand (src/events/params.ts).
+//
+//   off+0  u64 ts (ns since epoch)      off+16 u32 len (header+lengths+params)
+//   off+8  u64 tid                      off+20 u16 type   off+22 u32 nparams
+//   off+26 u16|u32 lengths[nparams]     then the parameter bytes, back to back
+
+import { EVENT_LARGE_PAYLOAD, EVENT_NPARAMS_2022 } from './generated/event-table.js';
+
+export const EVENT_HEADER_SIZE = 26;
+/** Header of the legacy v1 encoding (no nparams field). */
+export const EVENT_HEADER_SIZE_V1 = 22;
+export const MAX_PARAMS = 64;
+
+const EMPTY = Buffer.alloc(0);
+
+export class EventView {
+  buf: Buffer = EMPTY;
+  /** Offset of the event header in `buf`. */
+  off = 0;
+  type = 0;
+  /** Thread id; -1 for events not tied to a thread (container events). Exact below 2^53. */
+  tid = 0;
+  /** Total event length (header + lengths array + params). */
+  len = 0;
+  nparams = 0;
+  cpu = 0;
+  /** scap dump flags (1 = state only, 2 = tracer). */
+  dumpFlags = 0;
+  /** Sequence number, 1-based, assigned by the source (sysdig's evt.num). */
+  num = 0;
+  /** Absolute offset in `buf` of each parameter's bytes, and its length. */
+  readonly poff = new Int32Array(MAX_PARAMS);
+  readonly plen = new Int32Array(MAX_PARAMS);
+
+  /**
+   * Point the view at an event. Returns an error message (without position) if the event's
+   * own lengths do not fit in `end`, otherwise null. `v1` selects the legacy 22-byte header.
+   */
+  load(buf: Buffer, off: number, end: number, cpu: number, dumpFlags: number, v1 = false): string | null {
+    const hdr = v1 ? EVENT_HEADER_SIZE_V1 : EVENT_HEADER_SIZE;
+    if (end - off < hdr) return `event header truncated (${end - off} of ${hdr} bytes)`;
+    this.buf = buf;
+    this.off = off;
+    this.cpu = cpu;
+    this.dumpFlags = dumpFlags;
+    this.tid = buf.readInt32LE(off + 12) * 4294967296 + buf.readUInt32LE(off + 8);
+    const len = buf.readUInt32LE(off + 16);
+    const type = buf.readUInt16LE(off + 20);
+    this.len = len;
+    this.type = type;
+    if (len < hdr || len > end - off) return `event length ${len} does not fit (available ${end - off}, header ${hdr})`;
+    const large = type < EVENT_LARGE_PAYLOAD.length && EVENT_LARGE_PAYLOAD[type] === 1;
+    const lw = large ? 4 : 2;
+    let n: number;
+    if (v1) {
+      // v1 events do not store nparams: start from the table's count and drop trailing
+      // params until the lengths add up (what libscap does for these files).
+      n = type < EVENT_NPARAMS_2022.length ? EVENT_NPARAMS_2022[type] : 0;
+      for (; n > 0; n--) {
+        if (hdr + n * lw > len) continue;
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += lw === 2 ? buf.readUInt16LE(off + hdr + i * 2) : buf.readUInt32LE(off + hdr + i * 4);
+        if (hdr + n * lw + sum === len) break;
+      }
+    } else {
+      n = buf.readUInt32LE(off + 22);
+    }
+    if (n > MAX_PARAMS) return `event has ${n} parameters (max ${MAX_PARAMS})`;
+    if (hdr + n * lw > len) return `parameter lengths (${n}) overrun event length ${len}`;
+    this.nparams = n;
+    let p = off + hdr + n * lw;
+    const stop = off + len;
+    for (let i = 0; i < n; i++) {
+      const l = lw === 2 ? buf.readUInt16LE(off + hdr + i * 2) : buf.readUInt32LE(off + hdr + i * 4);
+      if (l > stop - p) return `parameter ${i} length ${l} overruns event length ${len}`;
+      this.poff[i] = p;
+      this.plen[i] = l;
+      p += l;
+    }
+    return null;
+  }
+
+  /** Timestamp in ns since the epoch. */
+  ts(): bigint {
+    return this.buf.readBigUInt64LE(this.off);
+  }
+
+  /** The event's bytes (header + params), without copying. */
+  bytes(): Buffer {
+    return this.buf.subarray(this.off, this.off + this.len);
+  }
+}
