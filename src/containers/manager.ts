@@ -1,0 +1,413 @@
+// ContainerManager: container metadata for the event pipeline, fetched from the runtimes
+// asynchronously and cached. Nothing here blocks an event:
+//   lookup(ref)        synchronous; returns what is known (null until a runtime answered) and,
+//                      on first sight of a container, queues a fetch.
+//   whenReady(ref, ms) the bounded wait an alert may take before it is emitted.
+//   preload(info)      entries from a capture file's container events (replay).
+// Fetches are bounded in time (per-request deadline), size (answer cap), concurrency (a small
+// pool) and retries (backoff, few attempts). A missing, silent or garbage-returning socket costs
+// one failed fetch per container and leaves the cgroup-derived identity in place.
+
+import { CgroupResolver, isNamespaceIsolated, type CgroupParseOptions } from './cgroup.js';
+import { ContainerdEngine } from './containerd.js';
+import { CriEngine } from './cri.js';
+import { DockerEngine } from './docker-api.js';
+import type { FetchFailure, FetchResult, MetadataEngine } from './engine.js';
+import { ContainerInfo, HOST_REF, type ContainerRef } from './types.js';
+
+export interface ContainerManagerOptions {
+  /** Prefix for every default socket/state path (e.g. '/host' when the host's / is mounted there). */
+  hostRoot?: string;
+  /** Docker API socket; false disables. Default /var/run/docker.sock. */
+  docker?: string | false;
+  /** podman API socket; false disables. Default /run/podman/podman.sock. */
+  podman?: string | false;
+  /** containerd: state dir (bundles) and API socket; false disables. */
+  containerd?: { stateDir?: string; socket?: string | false } | false;
+  /** CRI runtime sockets, tried in order; false disables. */
+  cri?: readonly string[] | false;
+  /** containerd namespaces whose /<ns>/<name> cgroups are containers. */
+  containerdNamespaces?: readonly string[];
+  /** Deadline of one runtime request (ms). Default 1000. */
+  requestTimeoutMs?: number;
+  /** Largest runtime answer accepted (bytes). Default 4 MiB. */
+  maxResponseBytes?: number;
+  /** Labels (key or value) longer than this are dropped. Default 1024. */
+  labelMaxLen?: number;
+  /** Most containers kept; the oldest settled ones are evicted first. Default 4096. */
+  maxEntries?: number;
+  /** Concurrent fetches. Default 4. */
+  concurrency?: number;
+  /** Queued fetches beyond which new containers are not fetched (counted as 'queue-full'). Default 1024. */
+  maxQueue?: number;
+  /** A failed container is fetched again after this long (ms), up to maxAttempts. Defaults 5000 / 3. */
+  retryAfterMs?: number;
+  maxAttempts?: number;
+  /** Extra engines (tests, plugins); tried before the built-in ones that handle the ref. */
+  engines?: MetadataEngine[];
+  /** /proc, for the namespace check. */
+  procRoot?: string;
+}
+
+export type LookupState = 'pending' | 'ok' | 'failed';
+
+class Entry {
+  info: ContainerInfo;
+  state: LookupState = 'pending';
+  attempts = 0;
+  nextRetryAt = 0;
+  lastError = '';
+  waiters: ((info: ContainerInfo | null) => void)[] = [];
+  ref: ContainerRef;
+  constructor(ref: ContainerRef, info: ContainerInfo) {
+    this.ref = ref;
+    this.info = info;
+  }
+}
+
+export interface ContainerManagerStats {
+  /** lookup() calls for a container (host excluded). */
+  lookups: number;
+  /** lookups answered with runtime/capture metadata. */
+  hits: number;
+  /** lookups that found nothing yet (pending or failed). */
+  misses: number;
+  fetches: number;
+  fetchOk: number;
+  /** Failed fetch attempts per engine name, e.g. {podman: 2, cri: 1}. */
+  failuresByRuntime: Record<string, number>;
+  /** Failed fetch attempts per reason (timeout, connect, not-found, bad-answer, too-large, error, queue-full). */
+  failuresByReason: Record<string, number>;
+  /** Runtime requests that hit their deadline (also in failuresByReason.timeout). */
+  timeouts: number;
+  /** whenReady() waits that ended at their timeout without metadata. */
+  waitTimeouts: number;
+  preloaded: number;
+  entries: number;
+  pending: number;
+  queued: number;
+  evictions: number;
+}
+
+export type MetadataListener = (info: ContainerInfo) => void;
+
+export class ContainerManager {
+  private readonly byFull = new Map<string, Entry>();
+  private readonly byShort = new Map<string, Entry>();
+  private readonly resolver: CgroupResolver;
+  private readonly refCache = new WeakMap<readonly string[], ContainerRef>();
+  private readonly engines: MetadataEngine[];
+  private readonly queue: Entry[] = [];
+  private running = 0;
+  private closed = false;
+  private readonly listeners: MetadataListener[] = [];
+  private readonly o: Required<Pick<ContainerManagerOptions,
+    'requestTimeoutMs' | 'maxEntries' | 'concurrency' | 'maxQueue' | 'retryAfterMs' | 'maxAttempts' | 'procRoot'>>;
+  private readonly s = {
+    lookups: 0, hits: 0, misses: 0, fetches: 0, fetchOk: 0, timeouts: 0, waitTimeouts: 0, preloaded: 0, evictions: 0,
+    failuresByRuntime: Object.create(null) as Record<string, number>,
+    failuresByReason: Object.create(null) as Record<string, number>,
+  };
+
+  constructor(opts: ContainerManagerOptions = {}) {
+    const root = opts.hostRoot ?? '';
+    const timeoutMs = opts.requestTimeoutMs ?? 1000;
+    const maxBytes = opts.maxResponseBytes ?? 4 << 20;
+    const labelMaxLen = opts.labelMaxLen ?? 1024;
+    this.o = {
+      requestTimeoutMs: timeoutMs,
+      maxEntries: opts.maxEntries ?? 4096,
+      concurrency: Math.max(1, opts.concurrency ?? 4),
+      maxQueue: opts.maxQueue ?? 1024,
+      retryAfterMs: opts.retryAfterMs ?? 5000,
+      maxAttempts: Math.max(1, opts.maxAttempts ?? 3),
+      procRoot: opts.procRoot ?? '/proc',
+    };
+    const cgOpts: CgroupParseOptions = {};
+    if (opts.containerdNamespaces) cgOpts.containerdNamespaces = opts.containerdNamespaces;
+    this.resolver = new CgroupResolver(cgOpts);
+    const engines: MetadataEngine[] = [...(opts.engines ?? [])];
+    if (opts.podman !== false) engines.push(new DockerEngine({ flavor: 'podman', socket: opts.podman ?? `${root}/run/podman/podman.sock`, timeoutMs, maxBytes, labelMaxLen }));
+    if (opts.cri !== false) {
+      const socks = opts.cri ?? [`${root}/run/containerd/containerd.sock`, `${root}/run/crio/crio.sock`, `${root}/run/k3s/containerd/containerd.sock`];
+      for (const s of socks) engines.push(new CriEngine({ socket: s, timeoutMs, maxBytes, labelMaxLen }));
+    }
+    if (opts.containerd !== false) {
+      const c = opts.containerd ?? {};
+      engines.push(new ContainerdEngine({
+        stateDir: c.stateDir ?? `${root}/run/containerd`,
+        socket: c.socket === false ? '' : c.socket ?? `${root}/run/containerd/containerd.sock`,
+        timeoutMs, maxBytes, labelMaxLen,
+      }));
+    }
+    if (opts.docker !== false) engines.push(new DockerEngine({ flavor: 'docker', socket: opts.docker ?? `${root}/var/run/docker.sock`, timeoutMs, maxBytes, labelMaxLen }));
+    this.engines = engines;
+  }
+
+  // ---- identity ---------------------------------------------------------------------------
+
+  /**
+   * Container identity of a thread from its cgroup lines ("subsys=path" or /proc format).
+   * Cached per array object (the thread table shares one array per thread) and per path.
+   */
+  refFor(cgroups: readonly string[] | null | undefined): ContainerRef {
+    if (!cgroups || cgroups.length === 0) return HOST_REF;
+    let r = this.refCache.get(cgroups);
+    if (r === undefined) {
+      r = this.resolver.resolve(cgroups);
+      this.refCache.set(cgroups, r);
+    }
+    return r;
+  }
+
+  /** True when `pid` sits in its own pid+mnt namespaces (see cgroup.ts isNamespaceIsolated). */
+  nsIsolated(pid: number): boolean {
+    return isNamespaceIsolated(pid, this.o.procRoot);
+  }
+
+  // ---- lookups ----------------------------------------------------------------------------
+
+  private find(ref: ContainerRef): Entry | undefined {
+    const e = this.byFull.get(ref.fullId);
+    if (e !== undefined) return e;
+    const s = this.byShort.get(ref.id);
+    // A capture file knows containers by their 12-char id only; adopt the full id when a
+    // cgroup shows it (same prefix, same engine family).
+    if (s !== undefined && s.info.fullId.length <= 12 && ref.fullId.startsWith(s.info.fullId)) {
+      this.byFull.delete(s.info.fullId);
+      s.info.fullId = ref.fullId;
+      s.ref = ref;
+      this.byFull.set(ref.fullId, s);
+      return s;
+    }
+    return s !== undefined && s.info.fullId === ref.fullId ? s : undefined;
+  }
+
+  /**
+   * Metadata for a container, or null while none is known (never for the host). The first
+   * lookup of a container queues a runtime fetch; later ones are a map hit. A container id
+   * string finds entries already known (e.g. preloaded) but cannot start a fetch.
+   */
+  lookup(ref: ContainerRef | string): ContainerInfo | null {
+    if (typeof ref === 'string') {
+      if (ref === 'host' || ref === '') return null;
+      const e = this.byFull.get(ref) ?? this.byShort.get(ref.slice(0, 12));
+      this.s.lookups++;
+      if (e !== undefined && e.state === 'ok') { this.s.hits++; return e.info; }
+      this.s.misses++;
+      return null;
+    }
+    if (ref.type === 'host') return null;
+    this.s.lookups++;
+    let e = this.find(ref);
+    if (e === undefined) {
+      e = this.add(ref, new ContainerInfo(ref));
+      this.enqueue(e);
+    } else if (e.state === 'failed' && e.attempts < this.o.maxAttempts && Date.now() >= e.nextRetryAt) {
+      e.state = 'pending';
+      this.enqueue(e);
+    }
+    if (e.state === 'ok') { this.s.hits++; return e.info; }
+    this.s.misses++;
+    return null;
+  }
+
+  /** Lookup state of a container: undefined when never seen. */
+  state(ref: ContainerRef | string): { state: LookupState; attempts: number; lastError: string } | undefined {
+    const e = typeof ref === 'string' ? this.byFull.get(ref) ?? this.byShort.get(ref.slice(0, 12)) : this.find(ref);
+    return e === undefined ? undefined : { state: e.state, attempts: e.attempts, lastError: e.lastError };
+  }
+
+  /**
+   * Waits (at most timeoutMs) for a container's metadata. Resolves with it, or with null when
+   * the lookup failed or the wait timed out. Starts a fetch if the container is new.
+   */
+  whenReady(ref: ContainerRef | string, timeoutMs: number): Promise<ContainerInfo | null> {
+    const known = this.lookup(ref);
+    if (known !== null) return Promise.resolve(known);
+    const e = typeof ref === 'string' ? this.byFull.get(ref) ?? this.byShort.get(ref.slice(0, 12)) : this.find(ref);
+    if (e === undefined || e.state !== 'pending') return Promise.resolve(null);
+    return new Promise((resolve) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        this.s.waitTimeouts++;
+        const i = e.waiters.indexOf(waiter);
+        if (i >= 0) e.waiters.splice(i, 1);
+        resolve(null);
+      }, Math.max(0, timeoutMs));
+      const waiter = (info: ContainerInfo | null): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(info);
+      };
+      e.waiters.push(waiter);
+    });
+  }
+
+  /**
+   * Adds a container known from elsewhere (a capture file's container event). It counts as
+   * answered: no runtime is asked about it. An entry with runtime metadata is not replaced.
+   */
+  preload(info: ContainerInfo): void {
+    const ref: ContainerRef = { id: info.id, fullId: info.fullId, type: info.type, podUid: info.podUid, ctrNamespace: '' };
+    const old = this.byFull.get(info.fullId) ?? this.byShort.get(info.id);
+    if (old !== undefined && old.state === 'ok' && old.info.source === 'runtime') return;
+    if (old !== undefined) this.remove(old.info.fullId);
+    const e = this.add(ref, info);
+    e.state = 'ok';
+    this.s.preloaded++;
+  }
+
+  /** Every container with metadata (for a capture writer's container events). */
+  all(): ContainerInfo[] {
+    const out: ContainerInfo[] = [];
+    for (const e of this.byFull.values()) if (e.state === 'ok') out.push(e.info);
+    return out;
+  }
+
+  /** Called once per container when its metadata arrives from a runtime (not for preloads). */
+  onMetadata(fn: MetadataListener): void {
+    this.listeners.push(fn);
+  }
+
+  remove(fullId: string): void {
+    const e = this.byFull.get(fullId);
+    if (e === undefined) return;
+    this.byFull.delete(fullId);
+    if (this.byShort.get(e.info.id) === e) this.byShort.delete(e.info.id);
+  }
+
+  stats(): ContainerManagerStats {
+    let pending = 0;
+    for (const e of this.byFull.values()) if (e.state === 'pending') pending++;
+    return {
+      lookups: this.s.lookups, hits: this.s.hits, misses: this.s.misses,
+      fetches: this.s.fetches, fetchOk: this.s.fetchOk,
+      failuresByRuntime: { ...this.s.failuresByRuntime }, failuresByReason: { ...this.s.failuresByReason },
+      timeouts: this.s.timeouts, waitTimeouts: this.s.waitTimeouts, preloaded: this.s.preloaded,
+      entries: this.byFull.size, pending, queued: this.queue.length, evictions: this.s.evictions,
+    };
+  }
+
+  /** Stops fetching, closes runtime clients, resolves waiters with what is known. */
+  close(): void {
+    this.closed = true;
+    this.queue.length = 0;
+    for (const e of this.byFull.values()) this.settle(e);
+    for (const en of this.engines) en.close();
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private add(ref: ContainerRef, info: ContainerInfo): Entry {
+    if (this.byFull.size >= this.o.maxEntries) this.evict();
+    const e = new Entry(ref, info);
+    this.byFull.set(info.fullId, e);
+    this.byShort.set(info.id, e);
+    return e;
+  }
+
+  private evict(): void {
+    // Map order is insertion order: drop the oldest settled entries (pending ones have
+    // waiters or a fetch in flight) until there is room for one more.
+    for (const [k, e] of this.byFull) {
+      if (this.byFull.size < this.o.maxEntries) break;
+      if (e.state === 'pending') continue;
+      this.byFull.delete(k);
+      if (this.byShort.get(e.info.id) === e) this.byShort.delete(e.info.id);
+      this.s.evictions++;
+    }
+  }
+
+  private enqueue(e: Entry): void {
+    if (this.closed) return;
+    if (this.queue.length >= this.o.maxQueue) {
+      this.fail(e, 'queue', 'queue-full', 'fetch queue full');
+      return;
+    }
+    this.queue.push(e);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running < this.o.concurrency && this.queue.length > 0) {
+      const e = this.queue.shift()!;
+      this.running++;
+      // Detached: the caller's event loop turn is never spent on I/O.
+      void this.run(e).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(e: Entry): Promise<void> {
+    e.attempts++;
+    this.s.fetches++;
+    const candidates = this.engines.filter((en) => en.handles(e.ref));
+    if (candidates.length === 0) {
+      this.fail(e, 'none', 'error', `no metadata source for ${e.ref.type} containers is configured`);
+      return;
+    }
+    let last: { engine: string; r: FetchResult } | null = null;
+    for (const en of candidates) {
+      // Each engine fills a scratch copy so a half-answer never leaks into the live entry.
+      const scratch = new ContainerInfo(e.ref);
+      let r: FetchResult;
+      try {
+        r = await en.fetch(e.ref, scratch);
+      } catch (err) {
+        r = { ok: false, reason: 'error', detail: (err as Error).message };
+      }
+      if (this.closed) return;
+      if (r.ok) {
+        e.info = scratch;
+        if (scratch.fullId !== e.ref.fullId && !this.byFull.has(scratch.fullId)) {
+          // The runtime told the full id of a container the cgroup only named partially.
+          scratch.fullId = e.ref.fullId;
+        }
+        e.state = 'ok';
+        e.lastError = '';
+        this.s.fetchOk++;
+        this.settle(e);
+        for (const l of this.listeners) {
+          try { l(scratch); } catch { /* a listener's bug must not stop the manager */ }
+        }
+        return;
+      }
+      this.count(en.name, r.reason);
+      last = { engine: en.name, r };
+    }
+    if (last !== null && !last.r.ok) {
+      e.state = 'failed';
+      e.lastError = `${last.engine}: ${last.r.detail}`;
+      e.nextRetryAt = Date.now() + this.o.retryAfterMs * e.attempts;
+      this.settle(e);
+    }
+  }
+
+  private count(runtime: string, reason: FetchFailure | 'queue-full'): void {
+    this.s.failuresByRuntime[runtime] = (this.s.failuresByRuntime[runtime] ?? 0) + 1;
+    this.s.failuresByReason[reason] = (this.s.failuresByReason[reason] ?? 0) + 1;
+    if (reason === 'timeout') this.s.timeouts++;
+  }
+
+  private fail(e: Entry, runtime: string, reason: FetchFailure | 'queue-full', detail: string): void {
+    this.count(runtime, reason);
+    e.state = 'failed';
+    e.lastError = detail;
+    e.nextRetryAt = Date.now() + this.o.retryAfterMs;
+    this.settle(e);
+  }
+
+  private settle(e: Entry): void {
+    if (e.waiters.length === 0) return;
+    const ws = e.waiters;
+    e.waiters = [];
+    const v = e.state === 'ok' ? e.info : null;
+    for (const w of ws) w(v);
+  }
+}
