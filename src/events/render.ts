@@ -19,7 +19,7 @@
 
 import type { EventView } from './event-view.js';
 import {
-  EVENT_COUNT, EVENT_NPARAMS_2022, PARAM_START, PARAM_TYPE, PARAM_NAME, PARAM_FMT, PARAM_INFO, DYN_TABLE,
+  EVENT_COUNT, EVENT_NAME, EVENT_NPARAMS_2022, PARAM_START, PARAM_TYPE, PARAM_NAME, PARAM_FMT, PARAM_INFO, DYN_TABLE,
 } from './generated/event-table.js';
 import {
   PT, PF, AF_INET, AF_INET6, AF_UNIX, PPM_AT_FDCWD, flagNames, ipv4ToString, ipv6ToString,
@@ -214,7 +214,7 @@ function renderTyped(ev: EventView, i: number, ptype: number, fmt: number, info:
       return;
     }
     case PT.BYTEBUF:
-      out.value = len === 0 ? '' : renderBytebuf(b, o, len);
+      out.value = renderBytebuf(b, o, len);
       return;
     case PT.SOCKADDR: {
       const fam = b.readInt8(o);
@@ -349,8 +349,9 @@ export function renderParam(ev: EventView, i: number, ctx?: RenderContext, out: 
   if (k >= PARAM_START[type + 1]!) return out;
   let o = ev.poff[i]!;
   let len = ev.plen[i]!;
-  if (len === 0) { out.value = 'NULL'; return out; }
   let ptype = PARAM_TYPE[k]!;
+  // An empty buffer is an empty string in sysdig (execve "args="); other empty params are "NULL".
+  if (len === 0) { out.value = ptype === PT.BYTEBUF ? '' : 'NULL'; return out; }
   const fmt = PARAM_FMT[k]!;
   let info = PARAM_INFO[k]!;
   if (ptype === PT.DYN && info >= 0) {
@@ -366,6 +367,21 @@ export function renderParam(ev: EventView, i: number, ctx?: RenderContext, out: 
   }
   renderTyped(ev, i, ptype, fmt, info, o, len, ctx, out);
   return out;
+}
+
+/**
+ * evt.type as sysdig prints it: the event name, except for generic events (types 0/1), which
+ * are named after the syscall in their ID parameter.
+ */
+export function eventTypeName(ev: EventView): string {
+  const t = ev.type;
+  if ((t === PPME_GENERIC_E || t === PPME_GENERIC_X) && ev.nparams > 0 && ev.plen[0]! >= 2) {
+    const id = ev.buf.readUInt16LE(ev.poff[0]!);
+    const n = syscallName(id);
+    // PPM_SC 0 is "unknown"; sysdig prints it (and out-of-range ids) as <unknown>.
+    return n === '' || n === 'unknown' || id >= PPM_SC_MAX ? '<unknown>' : n;
+  }
+  return t < EVENT_COUNT ? EVENT_NAME[t]! : 'unknown';
 }
 
 /** Name of parameter i in the schema. */

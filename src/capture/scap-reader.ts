@@ -1,0 +1,367 @@
+// Streaming scap reader: plain or gzip files of any size in constant memory.
+//
+//   file ──(FileHandle.read | gunzip stream)──► chunk buffer [start, end) ──► blocks ──► EventView
+//
+// The chunk buffer (4 MiB) is reused: complete blocks are decoded in place, a block that
+// straddles the end is moved to the front before the next read. A block larger than the
+// buffer grows it once, up to the block caps (64 KiB for normal event blocks, 256 MiB for LARGE
+// and header blocks), so a corrupt length cannot make us allocate without bound.
+//
+// Phases follow libscap: the file starts with an SHB; MI/PL/FDL/IL/UL blocks fill the
+// CaptureHeader until the first event block; then events. A new SHB after events starts a
+// concatenated section, whose header blocks are merged into the same header. Unknown block
+// types are skipped in both phases (libscap skips them only in the header phase, and stops at
+// one found mid-stream; kestrel keeps reading, the safer choice for a security tool).
+
+import { open as fsOpen, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { KestrelError } from '../errors.js';
+import { EventView } from '../events/event-view.js';
+import type { CaptureHeader } from './types.js';
+import { BT, SHB_MAGIC, blockName, isEventBlock, MAX_EVENT_BLOCK, MAX_LARGE_BLOCK } from './scap-blocks.js';
+import { emptyHeader, parseHeaderBlock } from './scap-header.js';
+
+const CHUNK = 4 * 1024 * 1024;
+
+interface ByteInput {
+  read(buf: Buffer, off: number, len: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+class PlainInput implements ByteInput {
+  constructor(private fh: FileHandle) {}
+  async read(buf: Buffer, off: number, len: number): Promise<number> {
+    const r = await this.fh.read(buf, off, len, null);
+    return r.bytesRead;
+  }
+  close(): Promise<void> { return this.fh.close(); }
+}
+
+class GzipInput implements ByteInput {
+  private it: AsyncIterator<Buffer>;
+  private pending: Buffer | null = null;
+  private ppos = 0;
+  private done = false;
+  private stream: ReturnType<typeof createGunzip>;
+  private src: ReturnType<typeof createReadStream>;
+  constructor(path: string) {
+    this.src = createReadStream(path, { highWaterMark: 1 << 20 });
+    this.stream = createGunzip({ chunkSize: 1 << 20 });
+    this.src.on('error', (e) => this.stream.destroy(e));
+    this.src.pipe(this.stream);
+    this.it = this.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+  async read(buf: Buffer, off: number, len: number): Promise<number> {
+    let n = 0;
+    while (n < len) {
+      if (this.pending === null || this.ppos >= this.pending.length) {
+        if (this.done) break;
+        let r: IteratorResult<Buffer>;
+        try {
+          r = await this.it.next();
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          if ((e as NodeJS.ErrnoException).code?.startsWith('Z_') || /unexpected end|incorrect header|invalid/i.test(msg)) {
+            throw new KestrelError('KES_SCAP_CORRUPT', `gzip stream is corrupt or truncated (${msg}) after ${-1} bytes`);
+          }
+          throw new KestrelError('KES_IO', `cannot read capture: ${msg}`, { cause: e });
+        }
+        if (r.done) { this.done = true; break; }
+        this.pending = r.value;
+        this.ppos = 0;
+        if (n > 0) break; // hand back what we have; the caller asks again if it needs more
+        continue;
+      }
+      const k = Math.min(len - n, this.pending.length - this.ppos);
+      this.pending.copy(buf, off + n, this.ppos, this.ppos + k);
+      this.ppos += k;
+      n += k;
+    }
+    return n;
+  }
+  async close(): Promise<void> {
+    this.src.destroy();
+    this.stream.destroy();
+  }
+}
+
+export interface ScapReaderOptions {
+  /** Chunk buffer size (tests use small ones to force blocks across chunk boundaries). */
+  chunkSize?: number;
+}
+
+export interface SectionHeaderInfo {
+  major: number;
+  minor: number;
+  /** Bytes of pcapng options after the fixed SHB fields (sysdig 0.29.3 rejects files with options). */
+  optionsLength: number;
+}
+
+export class ScapReader {
+  readonly header: CaptureHeader = emptyHeader();
+  /** SHB of each section, in file order. */
+  readonly sections: SectionHeaderInfo[] = [];
+  /** Blocks seen so far, by block type id. */
+  readonly blockCounts = new Map<number, number>();
+  /** Whether the file is gzip-compressed. */
+  gzip = false;
+  /** Events delivered so far. */
+  events = 0;
+
+  private buf: Buffer;
+  private start = 0;
+  private end = 0;
+  /** File (uncompressed) offset of buf[0]. */
+  private base = 0;
+  private eof = false;
+  private inEvents = false;
+  private readonly view = new EventView();
+
+  private constructor(private input: ByteInput, readonly path: string, chunk: number) {
+    this.buf = Buffer.allocUnsafe(chunk);
+  }
+
+  /** Opens a capture (plain or gzip, sniffed from the first bytes) and reads its header blocks. */
+  static async open(path: string, opts: ScapReaderOptions = {}): Promise<ScapReader> {
+    let fh: FileHandle;
+    try {
+      fh = await fsOpen(path, 'r');
+    } catch (e) {
+      throw new KestrelError('KES_IO', `cannot open capture ${path}: ${(e as Error).message}`, { cause: e });
+    }
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(magic, 0, 2, 0);
+    const gz = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+    let input: ByteInput;
+    if (gz) {
+      await fh.close();
+      input = new GzipInput(path);
+    } else {
+      input = new PlainInput(fh);
+    }
+    const r = new ScapReader(input, path, Math.max(64, opts.chunkSize ?? CHUNK));
+    r.gzip = gz;
+    try {
+      await r.readHeaderPhase();
+    } catch (e) {
+      await r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  private corrupt(off: number, block: string, what: string): KestrelError {
+    return new KestrelError('KES_SCAP_CORRUPT',
+      `${this.path}: corrupt ${block} block at offset ${off}${this.gzip ? ' (uncompressed)' : ''}: ${what}`);
+  }
+
+  /** Makes at least `n` bytes available at `start` unless the input ends first; grows the buffer if needed. */
+  private async fill(n: number): Promise<void> {
+    if (this.end - this.start >= n) return;
+    if (this.start > 0) {
+      this.buf.copyWithin(0, this.start, this.end);
+      this.base += this.start;
+      this.end -= this.start;
+      this.start = 0;
+    }
+    if (n > this.buf.length) {
+      const nb = Buffer.allocUnsafe(Math.max(n, this.buf.length * 2));
+      this.buf.copy(nb, 0, 0, this.end);
+      this.buf = nb;
+    }
+    while (this.end < n && !this.eof) {
+      let got: number;
+      try {
+        got = await this.input.read(this.buf, this.end, this.buf.length - this.end);
+      } catch (e) {
+        if (e instanceof KestrelError) {
+          throw new KestrelError(e.code, `${this.path}: ${e.message.replace('after -1 bytes', `at offset ${this.base + this.end} (uncompressed)`)}`);
+        }
+        throw new KestrelError('KES_IO', `${this.path}: read failed: ${(e as Error).message}`, { cause: e });
+      }
+      if (got === 0) this.eof = true;
+      this.end += got;
+    }
+  }
+
+  /**
+   * Reads the next block header; returns its type and total length, or null at a clean end of
+   * input. Checks the length against the caps and makes the whole block available.
+   */
+  private async nextBlock(): Promise<{ type: number; len: number } | null> {
+    await this.fill(8);
+    const avail = this.end - this.start;
+    if (avail === 0) return null;
+    const off = this.base + this.start;
+    if (avail < 8) throw this.corrupt(off, 'block', `truncated block header (${avail} of 8 bytes)`);
+    const type = this.buf.readUInt32LE(this.start);
+    const len = this.buf.readUInt32LE(this.start + 4);
+    this.checkLen(type, len, off);
+    await this.fill(len);
+    if (this.end - this.start < len) {
+      throw this.corrupt(off, blockName(type), `truncated: block length ${len}, only ${this.end - this.start} bytes left in file`);
+    }
+    if (this.buf.readUInt32LE(this.start + len - 4) !== len) {
+      throw this.corrupt(off, blockName(type),
+        `block length ${len} does not match its trailer ${this.buf.readUInt32LE(this.start + len - 4)}`);
+    }
+    this.blockCounts.set(type, (this.blockCounts.get(type) ?? 0) + 1);
+    return { type, len };
+  }
+
+  private checkLen(type: number, len: number, off: number): void {
+    const name = blockName(type);
+    if (len < 12) throw this.corrupt(off, name, `block length ${len} is below the 12-byte minimum`);
+    const large = type === BT.EV_V2_LARGE || type === BT.EVF_V2_LARGE;
+    const cap = isEventBlock(type) && !large ? MAX_EVENT_BLOCK : MAX_LARGE_BLOCK;
+    if (len > cap) throw this.corrupt(off, name, `block length ${len} exceeds the ${cap}-byte limit`);
+  }
+
+  private parseShb(len: number): void {
+    const off = this.base + this.start;
+    if (len < 28) throw this.corrupt(off, 'SHB', `section header length ${len} is below 28`);
+    const b = this.buf;
+    const s = this.start;
+    const magic = b.readUInt32LE(s + 8);
+    if (magic !== SHB_MAGIC) {
+      throw this.corrupt(off, 'SHB', `byte-order magic 0x${magic.toString(16)} (expected 0x1a2b3c4d)`);
+    }
+    const major = b.readUInt16LE(s + 12);
+    const minor = b.readUInt16LE(s + 14);
+    if (major !== 1) {
+      throw new KestrelError('KES_SCAP_UNSUPPORTED', `${this.path}: scap version ${major}.${minor} at offset ${off} is not supported (major 1 only)`);
+    }
+    this.sections.push({ major, minor, optionsLength: len - 28 });
+  }
+
+  private async readHeaderPhase(): Promise<void> {
+    const first = await this.nextBlockOrEmpty();
+    if (first.type !== BT.SHB) {
+      throw this.corrupt(this.base + this.start, blockName(first.type), 'the file does not start with a section header block (not a scap file)');
+    }
+    this.parseShb(first.len);
+    this.start += first.len;
+    await this.headerBlocks();
+  }
+
+  private async nextBlockOrEmpty(): Promise<{ type: number; len: number }> {
+    const b = await this.nextBlock();
+    if (b === null) throw this.corrupt(0, 'SHB', 'empty file');
+    return b;
+  }
+
+  /** Header blocks until the first event block (left unconsumed) or the end of input. */
+  private async headerBlocks(): Promise<void> {
+    for (;;) {
+      // Peek: an event block ends the phase without being consumed.
+      await this.fill(8);
+      if (this.end - this.start >= 8 && isEventBlock(this.buf.readUInt32LE(this.start))) {
+        this.inEvents = true;
+        return;
+      }
+      const blk = await this.nextBlock();
+      if (blk === null) return;
+      const bodyOff = this.start + 8;
+      const bodyEnd = this.start + blk.len - 4;
+      if (blk.type === BT.SHB) this.parseShb(blk.len);
+      else parseHeaderBlock(blk.type, this.buf, bodyOff, bodyEnd, this.base, this.header);
+      this.start += blk.len;
+    }
+  }
+
+  /**
+   * Decodes every complete event block currently buffered (at least one, reading more input if
+   * needed) and calls onEvent for each. Resolves false once the input is exhausted.
+   */
+  async nextBatch(onEvent: (ev: EventView) => void): Promise<boolean> {
+    if (!this.inEvents) {
+      await this.headerBlocks();
+      if (!this.inEvents) return false;
+    }
+    // Ensure one full block is buffered (this also handles the end of input and corrupt tails).
+    const first = await this.peekEventBlock();
+    if (!first) return false;
+    const b0 = this.buf;
+    const view = this.view;
+    let s = this.start;
+    const e = this.end;
+    const base = this.base;
+    // Hot loop: plain index arithmetic over the buffered bytes; no allocation per event.
+    while (e - s >= 8) {
+      const type = b0.readUInt32LE(s);
+      const len = b0.readUInt32LE(s + 4);
+      if (len > e - s) break;
+      let evOff: number, cpu: number, flags = 0, v1 = false;
+      switch (type) {
+        case BT.EV_V2: case BT.EV_V2_LARGE:
+          evOff = s + 10; cpu = b0.readUInt16LE(s + 8); break;
+        case BT.EVF_V2: case BT.EVF_V2_LARGE:
+          evOff = s + 14; cpu = b0.readUInt16LE(s + 8); flags = b0.readUInt32LE(s + 10); break;
+        case BT.EV: case BT.EV_INT:
+          evOff = s + 10; cpu = b0.readUInt16LE(s + 8); v1 = true; break;
+        case BT.EVF:
+          evOff = s + 14; cpu = b0.readUInt16LE(s + 8); flags = b0.readUInt32LE(s + 10); v1 = true; break;
+        default:
+          // A non-event block: leave it for the slow path (checks, SHB, header blocks).
+          this.start = s;
+          if (s === first) return this.slowBlock();
+          return true;
+      }
+      if (len < 12 || len > (type === BT.EV_V2_LARGE || type === BT.EVF_V2_LARGE ? MAX_LARGE_BLOCK : MAX_EVENT_BLOCK)) {
+        this.start = s;
+        this.checkLen(type, len, base + s);
+      }
+      if (b0.readUInt32LE(s + len - 4) !== len) {
+        throw this.corrupt(base + s, blockName(type), `block length ${len} does not match its trailer ${b0.readUInt32LE(s + len - 4)}`);
+      }
+      const bodyEnd = s + len - 4;
+      if (evOff > bodyEnd) throw this.corrupt(base + s, blockName(type), `block length ${len} is too short for an event`);
+      const err = view.load(b0, evOff, bodyEnd, cpu, flags, v1);
+      if (err !== null) throw this.corrupt(base + s, blockName(type), `event at offset ${base + evOff}: ${err}`);
+      this.blockCounts.set(type, (this.blockCounts.get(type) ?? 0) + 1);
+      this.events++;
+      s += len;
+      onEvent(view);
+    }
+    this.start = s;
+    return true;
+  }
+
+  /** Buffers the next block completely; returns its buffer offset, or null at the end of input. */
+  private async peekEventBlock(): Promise<number | null> {
+    await this.fill(8);
+    const avail = this.end - this.start;
+    if (avail === 0) return null;
+    const off = this.base + this.start;
+    if (avail < 8) throw this.corrupt(off, 'block', `truncated block header (${avail} of 8 bytes)`);
+    const type = this.buf.readUInt32LE(this.start);
+    const len = this.buf.readUInt32LE(this.start + 4);
+    this.checkLen(type, len, off);
+    await this.fill(len);
+    if (this.end - this.start < len) {
+      throw this.corrupt(this.base + this.start, blockName(type), `truncated: block length ${len}, only ${this.end - this.start} bytes left in file`);
+    }
+    return this.start;
+  }
+
+  /** A non-event block in the event phase: a new section (SHB) or a header block. */
+  private async slowBlock(): Promise<boolean> {
+    const blk = await this.nextBlock();
+    if (blk === null) return false;
+    if (blk.type === BT.SHB) {
+      this.parseShb(blk.len);
+      this.start += blk.len;
+      this.inEvents = false;
+      await this.headerBlocks();
+      return true;
+    }
+    parseHeaderBlock(blk.type, this.buf, this.start + 8, this.start + blk.len - 4, this.base, this.header);
+    this.start += blk.len;
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await this.input.close();
+  }
+}
