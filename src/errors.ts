@@ -27,6 +27,9 @@ export const ERRORS = {
   KES_RULES_LOAD: { code: 'KES_RULES_LOAD', exit: EXIT.BAD_INPUT },
   KES_PROBE_LOAD: { code: 'KES_PROBE_LOAD', exit: EXIT.PROBE },
   KES_CONFIG: { code: 'KES_CONFIG', exit: EXIT.CONFIG },
+  KES_OUTPUT: { code: 'KES_OUTPUT', exit: EXIT.CONFIG },
+  KES_SERVER: { code: 'KES_SERVER', exit: EXIT.FAILURE },
+  KES_DROPS_EXIT: { code: 'KES_DROPS_EXIT', exit: EXIT.FAILURE },
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof ERRORS;
