@@ -1,0 +1,652 @@
+// The inspector: keeps the thread, fd and user tables up to date from the event stream, and
+// builds the evaluation context the fields read (one reused object). Semantics follow sinsp
+// 0.29.3 (what sysdig prints), for both event layouts:
+//   - capture files with enter+exit pairs (2022): exit-only facts (the fd of read/close/…, the
+//     socket() domain, setuid's uid) come from the thread's last enter event;
+//   - live exit-only events carrying the current table's appended params (fd, domain, uid …).
+// Removals (close, procexit) are deferred to the start of the next event, as in sinsp, so the
+// closing event still sees its fd and the exiting thread.
+
+import type { EventView } from '../events/event-view.js';
+import type { CaptureHeader, ProcEntry, FdEntry, UserEntry, GroupEntry, InterfaceEntry } from '../capture/types.js';
+import type { RenderContext } from '../events/render.js';
+import { makeRenderContext } from './render-ctx.js';
+import { FdType } from '../capture/types.js';
+import { EVENT_COUNT, EVENT_FLAGS, EVENT_DIR } from '../events/generated/event-table.js';
+import { paramIndexTable, int, uint, str, strList, u64 } from './evparams.js';
+import { FdInfo, FdTable, L4, ROLE_CLIENT, ROLE_SERVER, tupleName, ipToString, ipv4ToString } from './fdinfo.js';
+import { ThreadInfo, ThreadTable } from './thread.js';
+import { concatPaths } from './paths.js';
+import { containerIdFromCgroups } from './cgroups.js';
+
+const EF_CREATES_FD = 1 << 0, EF_DESTROYS_FD = 1 << 1, EF_USES_FD = 1 << 2;
+export const EF_ANY_FD = EF_CREATES_FD | EF_DESTROYS_FD | EF_USES_FD;
+
+const IS_ENTER = new Uint8Array(EVENT_COUNT);
+for (let t = 0; t < EVENT_COUNT; t++) IS_ENTER[t] = EVENT_DIR[t] === 'E' ? 1 : 0;
+
+// What the parser does with each event type.
+const K = {
+  NONE: 0, OPEN: 1, SOCKET: 2, BIND: 3, CONNECT: 4, ACCEPT: 5, PIPE: 6, SOCKETPAIR: 7, SIMPLEFD: 8,
+  CLOSE: 9, DUP: 10, FCNTL: 11, CHDIR: 12, FCHDIR: 13, EXECVE: 14, CLONE: 15, PROCEXIT: 16,
+  SETUID: 17, SETGID: 18, SETRESUID: 19, SETRESGID: 20, SETSID: 21, CHROOT: 22, SENDRECV: 23,
+} as const;
+const KIND = new Uint8Array(EVENT_COUNT);
+/** Fd type created by SIMPLEFD events (eventfd, signalfd, …). */
+const SIMPLE_TYPE = new Uint8Array(EVENT_COUNT);
+function kind(ids: number[], k: number, ft = 0): void { for (const id of ids) { KIND[id] = k; SIMPLE_TYPE[id] = ft; } }
+kind([2, 3, 102, 103, 306, 307, 326, 327, 58, 59], K.OPEN);
+kind([18, 19], K.SOCKET);
+kind([20, 21], K.BIND);
+kind([22, 23], K.CONNECT);
+kind([26, 27, 56, 57, 246, 247, 248, 249, 388, 389], K.ACCEPT);
+kind([60, 61, 392, 393], K.PIPE);
+kind([42, 43], K.SOCKETPAIR);
+kind([62, 63, 396, 397], K.SIMPLEFD, FdType.EVENT);
+kind([126, 127, 398, 399], K.SIMPLEFD, FdType.SIGNALFD);
+kind([136, 137], K.SIMPLEFD, FdType.TIMERFD);
+kind([138, 139, 394, 395], K.SIMPLEFD, FdType.INOTIFY);
+kind([374, 375, 376, 377], K.SIMPLEFD, FdType.EVENTPOLL);
+kind([320, 321], K.SIMPLEFD, FdType.USERFAULTFD);
+kind([296, 297, 368, 369], K.SIMPLEFD, FdType.BPF);
+kind([404, 405], K.SIMPLEFD, FdType.MEMFD);
+kind([406, 407, 408, 409], K.SIMPLEFD, FdType.PIDFD);
+kind([338, 339], K.SIMPLEFD, FdType.IOURING);
+kind([4, 5], K.CLOSE);
+kind([124, 125, 362, 363, 364, 365, 366, 367], K.DUP);
+kind([150, 151], K.FCNTL);
+kind([94, 95], K.CHDIR);
+kind([96, 97], K.FCHDIR);
+kind([12, 13, 154, 155, 172, 173, 214, 215, 230, 231, 282, 283, 288, 289, 292, 293, 330, 331], K.EXECVE);
+kind([14, 15, 156, 157, 182, 183, 184, 185, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 334, 335], K.CLONE);
+kind([16, 186], K.PROCEXIT);
+kind([198, 199], K.SETUID);
+kind([200, 201], K.SETGID);
+kind([192, 193], K.SETRESUID);
+kind([194, 195], K.SETRESGID);
+kind([274, 275], K.SETSID);
+kind([266, 267], K.CHROOT);
+kind([30, 31, 34, 35, 48, 49, 52, 53], K.SENDRECV);
+
+// Parameter positions by name, per event type (-1 when the type has no such parameter).
+const P = {
+  fd: paramIndexTable('fd'), res: paramIndexTable('res'), name: paramIndexTable('name'),
+  flags: paramIndexTable('flags'), dirfd: paramIndexTable('dirfd'), dev: paramIndexTable('dev'),
+  ino: paramIndexTable('ino'), domain: paramIndexTable('domain'), type: paramIndexTable('type'),
+  proto: paramIndexTable('proto'), addr: paramIndexTable('addr'), tuple: paramIndexTable('tuple'),
+  fd1: paramIndexTable('fd1'), fd2: paramIndexTable('fd2'), source: paramIndexTable('source'),
+  peer: paramIndexTable('peer'), oldfd: paramIndexTable('oldfd'), cmd: paramIndexTable('cmd'),
+  path: paramIndexTable('path'), exe: paramIndexTable('exe'), args: paramIndexTable('args'),
+  tid: paramIndexTable('tid'), pid: paramIndexTable('pid'), ptid: paramIndexTable('ptid'),
+  cwd: paramIndexTable('cwd'), fdlimit: paramIndexTable('fdlimit'), comm: paramIndexTable('comm'),
+  cgroups: paramIndexTable('cgroups'), env: paramIndexTable('env'), tty: paramIndexTable('tty'),
+  pgid: paramIndexTable('pgid'), vpgid: paramIndexTable('vpgid'), loginuid: paramIndexTable('loginuid'),
+  uid: paramIndexTable('uid'), gid: paramIndexTable('gid'), vtid: paramIndexTable('vtid'),
+  vpid: paramIndexTable('vpid'), pgftMaj: paramIndexTable('pgft_maj'), pgftMin: paramIndexTable('pgft_min'),
+  vmSize: paramIndexTable('vm_size'), vmRss: paramIndexTable('vm_rss'), vmSwap: paramIndexTable('vm_swap'),
+  filename: paramIndexTable('filename'), pathname: paramIndexTable('pathname'),
+  trustedExepath: paramIndexTable('trusted_exepath'), capInh: paramIndexTable('cap_inheritable'),
+  capPerm: paramIndexTable('cap_permitted'), capEff: paramIndexTable('cap_effective'),
+  euid: paramIndexTable('euid'), egid: paramIndexTable('egid'), newfd: paramIndexTable('newfd'),
+};
+
+/** PPM clone flags used here. */
+const CL_CLONE_FILES = 1 << 0, CL_CLONE_THREAD = 1 << 13;
+/** PPM fcntl commands that duplicate an fd. */
+const PPM_F_DUPFD = 1, PPM_F_DUPFD_CLOEXEC = 26;
+const PPM_O_DIRECTORY = 1024;
+const AT_FDCWD = -100;
+
+/** The per-event evaluation context the fields read. One instance, reused for every event. */
+export class EvalContext {
+  ev: EventView;
+  /** The event's thread (null for events without one, e.g. tid -1 container events). */
+  thread: ThreadInfo | null = null;
+  /** The fd the event refers to, resolved like sinsp (null when none or unknown). */
+  fd: FdInfo | null = null;
+  /** The fd number for fd.num (-1 when the event has none). */
+  fdNum = -1;
+  /** Whether the event type uses/creates/destroys an fd (sinsp extracts fd fields only then). */
+  hasFdFlag = false;
+  /** Exit event whose enter event was seen right before on the same thread. */
+  enterValid = false;
+  /** ns timestamp of the event (as a number is inexact: read ev.ts() for exact values). */
+  readonly inspector: Inspector;
+  /** Per-event memo slots for lazily computed values; `memoNum` says which event they belong to. */
+  memoNum = -1;
+  memoInfo: string | null = null;
+  memoArgs: string | null = null;
+
+  constructor(inspector: Inspector, ev: EventView) { this.inspector = inspector; this.ev = ev; }
+}
+
+export interface InspectorOptions {
+  maxThreads?: number;
+}
+
+export class Inspector {
+  readonly threads: ThreadTable;
+  readonly users = new Map<number, UserEntry>();
+  readonly groups = new Map<number, GroupEntry>();
+  readonly ctx: EvalContext;
+  /** First event timestamp (evt.reltime origin). */
+  firstTs = -1n;
+  /** Previous event timestamp (evt.deltatime). */
+  prevTs = 0n;
+  hostname = '';
+  interfaces: InterfaceEntry[] = [];
+  /** What argument rendering (evt.info, evt.arg.*) asks the state for. */
+  readonly renderCtx: RenderContext;
+  /**
+   * Container id of a thread ('' = host). The containers module replaces this to answer from
+   * its metadata; the default reads the cgroup path.
+   */
+  containerId: (t: ThreadInfo) => string = (t) => t.containerId;
+  private pendingFdTable: FdTable | null = null;
+  private pendingFd = -1;
+  private pendingThread = -1;
+
+  constructor(ev: EventView, opts: InspectorOptions = {}) {
+    this.threads = new ThreadTable(opts.maxThreads);
+    this.ctx = new EvalContext(this, ev);
+    this.renderCtx = makeRenderContext(this);
+  }
+
+  /** Seeds the tables from a capture header (PL, FDL, UL) or a /proc snapshot. */
+  seed(h: CaptureHeader): void {
+    this.hostname = h.machine?.hostname ?? '';
+    this.interfaces = h.interfaces;
+    for (const u of h.users) this.users.set(u.uid, u);
+    for (const g of h.groups) this.groups.set(g.gid, g);
+    for (const p of h.procs) this.threads.add(threadFromProc(p));
+    for (const [tid, fds] of h.fds) {
+      const t = this.threads.get(tid);
+      if (!t) continue;
+      const owner = this.threads.main(t);
+      for (const f of fds) fillFromEntry(owner.fds.add(f.fd), f);
+    }
+    // Threads share their process's fd table and cwd.
+    for (const t of this.threads.map.values()) {
+      if (t.tid !== t.pid) { const m = this.threads.get(t.pid); if (m) t.fds = m.fds; }
+    }
+  }
+
+  /** Reads users and groups from /etc/passwd and /etc/group (live capture). */
+  seedUsersFromText(passwd: string, group: string): void {
+    for (const line of passwd.split('\n')) {
+      const f = line.split(':');
+      if (f.length < 7) continue;
+      const uid = Number(f[2]), gid = Number(f[3]);
+      if (Number.isInteger(uid)) this.users.set(uid, { uid, gid, name: f[0], homedir: f[5], shell: f[6] });
+    }
+    for (const line of group.split('\n')) {
+      const f = line.split(':');
+      if (f.length < 3) continue;
+      const gid = Number(f[2]);
+      if (Number.isInteger(gid)) this.groups.set(gid, { gid, name: f[0] });
+    }
+  }
+
+  /** Updates the state with one event and points the context at it. Returns the context. */
+  process(ev: EventView): EvalContext {
+    const ctx = this.ctx;
+    ctx.ev = ev;
+    // Deferred removals from the previous event.
+    if (this.pendingFd >= 0) { this.pendingFdTable!.remove(this.pendingFd); this.pendingFd = -1; this.pendingFdTable = null; }
+    if (this.pendingThread >= 0) { this.threads.remove(this.pendingThread); this.pendingThread = -1; }
+
+    const ts = ev.ts();
+    if (this.firstTs < 0n) this.firstTs = ts;
+    const type = ev.type;
+    ctx.fd = null;
+    ctx.fdNum = -1;
+    ctx.enterValid = false;
+    ctx.memoNum = -1;
+    if (type >= EVENT_COUNT) { ctx.thread = null; ctx.hasFdFlag = false; return ctx; }
+    const eflags = EVENT_FLAGS[type];
+    ctx.hasFdFlag = (eflags & EF_ANY_FD) !== 0;
+
+    let t: ThreadInfo | null = null;
+    if (ev.tid >= 0) {
+      t = this.threads.get(ev.tid) ?? null;
+      if (t === null && !(KIND[type] === K.CLONE && !IS_ENTER[type])) t = this.addUnknown(ev.tid);
+    }
+    ctx.thread = t;
+    const k = KIND[type];
+
+    if (IS_ENTER[type]) {
+      if (t !== null) {
+        t.lastAccessMs = Number(ts / 1000000n);
+        t.lastEventType = type;
+        t.enterTs = ts;
+        t.lastEventFd = (eflags & EF_USES_FD) !== 0 ? int(ev, 0, -1) : -1;
+        if (k !== K.NONE) this.parseEnter(ev, t, k);
+        if (t.lastEventFd >= 0) { ctx.fdNum = t.lastEventFd; ctx.fd = t.fds.get(t.lastEventFd) ?? null; }
+      }
+    } else {
+      if (t !== null) {
+        t.lastAccessMs = Number(ts / 1000000n);
+        ctx.enterValid = t.lastEventType === type - 1;
+        if ((eflags & EF_USES_FD) !== 0) {
+          // Live exit-only events carry the fd; files take it from the enter event.
+          const fi = P.fd[type];
+          if (fi >= 0 && fi < ev.nparams && ev.plen[fi] === 8) t.lastEventFd = int(ev, fi, -1);
+          else if (!ctx.enterValid) t.lastEventFd = -1;
+        } else if ((eflags & EF_CREATES_FD) !== 0) {
+          t.lastEventFd = -1;
+        }
+        if (k !== K.NONE) t = this.parseExit(ev, t, k);
+        ctx.thread = t;
+        if (t !== null && ctx.hasFdFlag && t.lastEventFd >= 0) {
+          ctx.fdNum = t.lastEventFd;
+          ctx.fd = t.fds.get(t.lastEventFd) ?? null;
+        }
+        if (t !== null) t.lastEventType = -1;
+      } else if (k === K.CLONE) {
+        ctx.thread = this.parseExit(ev, null, k);
+      }
+    }
+    this.threads.maybePurge(Number(ts / 1000000n));
+    return ctx;
+  }
+
+  /** Called by the source loop after all consumers saw the event. */
+  endEvent(ev: EventView): void {
+    this.prevTs = ev.ts();
+  }
+
+  private addUnknown(tid: number): ThreadInfo {
+    // sinsp adds a placeholder so later lookups do not repeat; its fields print as <NA>/-1.
+    const t = new ThreadInfo();
+    t.tid = tid; t.pid = -1; t.ptid = -1; t.comm = '<NA>'; t.exe = '<NA>'; t.uid = -1; t.gid = -1;
+    t.loginuid = -1;
+    this.threads.add(t);
+    return t;
+  }
+
+  private parseEnter(ev: EventView, t: ThreadInfo, k: number): void {
+    const type = ev.type;
+    switch (k) {
+      case K.SOCKET: t.enterA = int(ev, P.domain[type]); t.enterB = uint(ev, P.type[type]); t.enterC = uint(ev, P.proto[type]); break;
+      case K.SETUID: t.enterA = int(ev, P.uid[type], -1); break;
+      case K.SETGID: t.enterA = int(ev, P.gid[type], -1); break;
+      case K.SETRESUID: t.enterA = int(ev, P.euid[type], -1); break;
+      case K.SETRESGID: t.enterA = int(ev, P.egid[type], -1); break;
+      case K.FCNTL: t.enterA = int(ev, P.cmd[type]); break;
+      case K.EXECVE: t.enterStr = str(ev, P.filename[type] >= 0 ? P.filename[type] : P.pathname[type]); t.enterA = int(ev, P.dirfd[type], AT_FDCWD); break;
+      case K.PROCEXIT: this.pendingThread = t.tid; t.exited = true; break;
+      default: break;
+    }
+  }
+
+  private parseExit(ev: EventView, t: ThreadInfo | null, k: number): ThreadInfo | null {
+    const type = ev.type;
+    if (k === K.CLONE) return this.parseClone(ev, t);
+    if (t === null) return t;
+    switch (k) {
+      case K.OPEN: {
+        const fd = int(ev, P.fd[type], -1);
+        if (fd < 0 || !(P.name[type] >= 0 && P.name[type] < ev.nparams)) break;
+        const raw = str(ev, P.name[type]);
+        const dirfd = P.dirfd[type] >= 0 ? int(ev, P.dirfd[type], AT_FDCWD) : AT_FDCWD;
+        const flags = uint(ev, P.flags[type]);
+        const e = t.fds.add(fd);
+        e.type = (flags & PPM_O_DIRECTORY) !== 0 ? FdType.DIRECTORY : FdType.FILE;
+        e.nameRaw = raw;
+        e.name = this.resolvePath(t, dirfd, raw);
+        e.openFlags = flags;
+        e.dev = uint(ev, P.dev[type]);
+        e.ino = u64(ev, P.ino[type]);
+        t.lastEventFd = fd;
+        break;
+      }
+      case K.SOCKET: {
+        const fd = int(ev, P.fd[type], -1);
+        if (fd < 0) break;
+        // Exit-only live events carry domain/type/proto; files have them on the enter event.
+        let domain = t.enterA, stype = t.enterB, proto = t.enterC;
+        const di = P.domain[type];
+        if (di >= 0 && di < ev.nparams && ev.plen[di] > 0) { domain = int(ev, di); stype = uint(ev, P.type[type]); proto = uint(ev, P.proto[type]); }
+        const e = t.fds.add(fd);
+        if (domain === 1) { e.type = FdType.UNIX_SOCK; }
+        else if (domain === 2 || domain === 10) {
+          e.type = domain === 2 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK;
+          e.l4proto = l4FromSocket(stype, proto);
+        } else if (domain === 16) { e.type = FdType.NETLINK; }
+        else e.type = FdType.UNSUPPORTED;
+        t.lastEventFd = fd;
+        break;
+      }
+      case K.BIND: {
+        if (int(ev, P.res[type], -1) < 0) break;
+        const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
+        if (!e) break;
+        this.applySockaddr(ev, P.addr[type], e, true);
+        break;
+      }
+      case K.CONNECT: {
+        const res = int(ev, P.res[type], -1);
+        const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
+        if (!e || (res < 0 && res !== -115)) break;
+        if (this.applyTuple(ev, P.tuple[type], e)) e.role = ROLE_CLIENT;
+        break;
+      }
+      case K.ACCEPT: {
+        const fd = int(ev, P.fd[type], -1);
+        if (fd < 0) break;
+        const e = t.fds.add(fd);
+        e.type = FdType.IPV4_SOCK;
+        if (this.applyTuple(ev, P.tuple[type], e)) e.role = ROLE_SERVER;
+        t.lastEventFd = fd;
+        break;
+      }
+      case K.PIPE: {
+        if (int(ev, P.res[type], -1) < 0) break;
+        const ino = u64(ev, P.ino[type]);
+        for (const pi of [P.fd1[type], P.fd2[type]]) {
+          const fd = int(ev, pi, -1);
+          if (fd < 0) continue;
+          const e = t.fds.add(fd);
+          e.type = FdType.FIFO; e.ino = ino; e.name = `pipe:[${ino}]`;
+        }
+        break;
+      }
+      case K.SOCKETPAIR: {
+        if (int(ev, P.res[type], -1) < 0) break;
+        const src = u64(ev, P.source[type]), peer = u64(ev, P.peer[type]);
+        const a = int(ev, P.fd1[type], -1), b = int(ev, P.fd2[type], -1);
+        if (a >= 0) { const e = t.fds.add(a); e.type = FdType.UNIX_SOCK; e.unixSource = src; e.unixDest = peer; }
+        if (b >= 0) { const e = t.fds.add(b); e.type = FdType.UNIX_SOCK; e.unixSource = peer; e.unixDest = src; }
+        break;
+      }
+      case K.SIMPLEFD: {
+        const ri = P.res[type] >= 0 ? P.res[type] : P.fd[type];
+        const fd = int(ev, ri, -1);
+        if (fd < 0) break;
+        const e = t.fds.add(fd);
+        e.type = SIMPLE_TYPE[type];
+        if (e.type === FdType.MEMFD) e.name = 'memfd:' + str(ev, P.name[type]);
+        t.lastEventFd = fd;
+        break;
+      }
+      case K.CLOSE: {
+        if (int(ev, P.res[type], -1) < 0 || t.lastEventFd < 0) break;
+        this.pendingFdTable = t.fds; this.pendingFd = t.lastEventFd;
+        break;
+      }
+      case K.DUP: {
+        const res = int(ev, P.res[type], -1);
+        let old = t.lastEventFd;
+        const oi = P.oldfd[type];
+        if (oi >= 0 && oi < ev.nparams && ev.plen[oi] > 0) old = int(ev, oi, -1);
+        if (res < 0 || old < 0 || res === old) break;
+        const src = t.fds.get(old);
+        if (!src) break;
+        const e = t.fds.add(res);
+        e.copyFrom(src);
+        break;
+      }
+      case K.FCNTL: {
+        const res = int(ev, P.res[type], -1);
+        if (res < 0 || (t.enterA !== PPM_F_DUPFD && t.enterA !== PPM_F_DUPFD_CLOEXEC) || t.lastEventFd < 0) break;
+        const src = t.fds.get(t.lastEventFd);
+        if (src && res !== t.lastEventFd) t.fds.add(res).copyFrom(src);
+        break;
+      }
+      case K.CHDIR: {
+        if (int(ev, P.res[type], -1) < 0) break;
+        const m = this.threads.main(t);
+        m.cwd = withSlash(concatPaths(m.cwd, str(ev, P.path[type])));
+        break;
+      }
+      case K.FCHDIR: {
+        if (int(ev, P.res[type], -1) < 0) break;
+        const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
+        if (e) this.threads.main(t).cwd = withSlash(e.name);
+        break;
+      }
+      case K.EXECVE: this.parseExecve(ev, t); break;
+      case K.SETUID: if (int(ev, P.res[type], -1) === 0) { const u = P.uid[type] >= 0 && P.uid[type] < ev.nparams ? int(ev, P.uid[type]) : t.enterA; if (u >= 0) this.setUid(t, u); } break;
+      case K.SETGID: if (int(ev, P.res[type], -1) === 0) { const g = P.gid[type] >= 0 && P.gid[type] < ev.nparams ? int(ev, P.gid[type]) : t.enterA; if (g >= 0) this.setGid(t, g); } break;
+      case K.SETRESUID: if (int(ev, P.res[type], -1) === 0) { const u = P.euid[type] >= 0 && P.euid[type] < ev.nparams ? int(ev, P.euid[type]) : t.enterA; if (u >= 0) this.setUid(t, u); } break;
+      case K.SETRESGID: if (int(ev, P.res[type], -1) === 0) { const g = P.egid[type] >= 0 && P.egid[type] < ev.nparams ? int(ev, P.egid[type]) : t.enterA; if (g >= 0) this.setGid(t, g); } break;
+      case K.SETSID: { const r = int(ev, P.res[type], -1); if (r >= 0) t.sid = r; break; }
+      case K.CHROOT: if (int(ev, P.res[type], -1) === 0) this.threads.main(t).root = str(ev, P.path[type]); break;
+      default: break;
+    }
+    return t;
+  }
+
+  private setUid(t: ThreadInfo, uid: number): void {
+    // Credentials are per thread in the kernel, but sinsp applies them process-wide.
+    t.uid = uid;
+    if (t.tid !== t.pid) { const m = this.threads.get(t.pid); if (m) m.uid = uid; }
+  }
+  private setGid(t: ThreadInfo, gid: number): void {
+    t.gid = gid;
+    if (t.tid !== t.pid) { const m = this.threads.get(t.pid); if (m) m.gid = gid; }
+  }
+
+  /** Absolute path for a name relative to dirfd (AT_FDCWD = cwd), normalised like sinsp. */
+  resolvePath(t: ThreadInfo, dirfd: number, name: string): string {
+    if (name.length > 0 && name.charCodeAt(0) === 47) return concatPaths('', name);
+    let base: string;
+    if (dirfd === AT_FDCWD) base = this.threads.main(t).cwd;
+    else {
+      const d = t.fds.get(dirfd);
+      base = d ? d.name : '<UNKNOWN>';
+    }
+    return concatPaths(base, name);
+  }
+
+  private applySockaddr(ev: EventView, i: number, e: FdInfo, server: boolean): void {
+    if (i < 0 || i >= ev.nparams || ev.plen[i] < 1) return;
+    const b = ev.buf, o = ev.poff[i], fam = b[o];
+    if (fam === 2 && ev.plen[i] >= 7) {
+      e.type = server ? FdType.IPV4_SERVSOCK : FdType.IPV4_SOCK;
+      e.sip.fill(0); b.copy(e.sip, 0, o + 1, o + 5); e.sport = b.readUInt16LE(o + 5);
+      e.name = `${ipv4ToString(e.sip)}:${e.sport}`;
+      if (e.l4proto === L4.UNKNOWN) e.l4proto = L4.TCP;
+    } else if (fam === 10 && ev.plen[i] >= 19) {
+      e.type = server ? FdType.IPV6_SERVSOCK : FdType.IPV6_SOCK;
+      b.copy(e.sip, 0, o + 1, o + 17); e.sport = b.readUInt16LE(o + 17);
+      e.name = `${ipToString(e.sip, true)}:${e.sport}`;
+    } else if (fam === 1) {
+      e.type = FdType.UNIX_SOCK;
+      e.name = cstr(b, o + 1, o + ev.plen[i]);
+    }
+  }
+
+  /** Fills a socket fd from a SOCKTUPLE parameter; false when the tuple is empty/unknown. */
+  private applyTuple(ev: EventView, i: number, e: FdInfo): boolean {
+    if (i < 0 || i >= ev.nparams || ev.plen[i] < 1) return false;
+    const b = ev.buf, o = ev.poff[i], len = ev.plen[i], fam = b[o];
+    if (fam === 2 && len >= 13) {
+      e.type = FdType.IPV4_SOCK;
+      e.sip.fill(0); e.dip.fill(0);
+      b.copy(e.sip, 0, o + 1, o + 5); e.sport = b.readUInt16LE(o + 5);
+      b.copy(e.dip, 0, o + 7, o + 11); e.dport = b.readUInt16LE(o + 11);
+      if (e.l4proto === L4.UNKNOWN) e.l4proto = L4.TCP;
+      e.name = tupleName(e);
+      return true;
+    }
+    if (fam === 10 && len >= 37) {
+      b.copy(e.sip, 0, o + 1, o + 17); e.sport = b.readUInt16LE(o + 17);
+      b.copy(e.dip, 0, o + 19, o + 35); e.dport = b.readUInt16LE(o + 35);
+      // Both ends IPv4-mapped: sinsp treats it as an IPv4 socket.
+      if (isV4Mapped(e.sip) && isV4Mapped(e.dip)) {
+        e.type = FdType.IPV4_SOCK;
+        e.sip.copyWithin(0, 12, 16); e.sip.fill(0, 4); e.dip.copyWithin(0, 12, 16); e.dip.fill(0, 4);
+      } else e.type = FdType.IPV6_SOCK;
+      if (e.l4proto === L4.UNKNOWN) e.l4proto = L4.TCP;
+      e.name = tupleName(e);
+      return true;
+    }
+    if (fam === 1 && len >= 17) {
+      e.type = FdType.UNIX_SOCK;
+      e.unixSource = b.readBigUInt64LE(o + 1);
+      e.unixDest = b.readBigUInt64LE(o + 9);
+      e.name = cstr(b, o + 17, o + len);
+      return true;
+    }
+    return false;
+  }
+
+  private parseExecve(ev: EventView, t: ThreadInfo): void {
+    const type = ev.type;
+    if (int(ev, P.res[type], -1) !== 0) return;
+    t.exe = str(ev, P.exe[type]);
+    t.args = strList(ev, P.args[type]);
+    if (P.comm[type] >= 0 && P.comm[type] < ev.nparams) t.comm = str(ev, P.comm[type]);
+    else t.comm = basename(t.exe);
+    if (P.pid[type] >= 0) {
+      const pid = int(ev, P.pid[type], t.pid), ptid = int(ev, P.ptid[type], t.ptid);
+      if (pid > 0) t.pid = pid;
+      if (ptid >= 0) t.ptid = ptid;
+    }
+    const m = this.threads.main(t);
+    if (P.cwd[type] >= 0 && P.cwd[type] < ev.nparams && ev.plen[P.cwd[type]] > 1) m.cwd = withSlash(str(ev, P.cwd[type]));
+    if (P.fdlimit[type] >= 0) t.fdlimit = int(ev, P.fdlimit[type]);
+    if (P.pgftMaj[type] >= 0) { t.pfmajor = uint(ev, P.pgftMaj[type]); t.pfminor = uint(ev, P.pgftMin[type]); }
+    if (P.vmSize[type] >= 0) { t.vmsizeKb = uint(ev, P.vmSize[type]); t.vmrssKb = uint(ev, P.vmRss[type]); t.vmswapKb = uint(ev, P.vmSwap[type]); }
+    if (P.cgroups[type] >= 0 && P.cgroups[type] < ev.nparams) { t.cgroups = strList(ev, P.cgroups[type]); t.containerId = containerIdFromCgroups(t.cgroups); }
+    if (P.env[type] >= 0 && P.env[type] < ev.nparams) t.env = strList(ev, P.env[type]);
+    if (P.tty[type] >= 0 && P.tty[type] < ev.nparams) t.tty = int(ev, P.tty[type]);
+    const pg = P.pgid[type] >= 0 ? P.pgid[type] : P.vpgid[type];
+    if (pg >= 0 && pg < ev.nparams) t.vpgid = int(ev, pg);
+    if (P.loginuid[type] >= 0 && P.loginuid[type] < ev.nparams) t.loginuid = int(ev, P.loginuid[type]);
+    if (P.flags[type] >= 0 && P.flags[type] < ev.nparams) t.exeWritable = (uint(ev, P.flags[type]) & 1) !== 0;
+    if (P.capInh[type] >= 0 && P.capInh[type] < ev.nparams) { t.capInheritable = u64(ev, P.capInh[type]); t.capPermitted = u64(ev, P.capPerm[type]); t.capEffective = u64(ev, P.capEff[type]); }
+    if (P.uid[type] >= 0 && P.uid[type] < ev.nparams) t.uid = int(ev, P.uid[type]);
+    if (P.gid[type] >= 0 && P.gid[type] < ev.nparams) t.gid = int(ev, P.gid[type]);
+    // exepath: the trusted path when the event has it, else the enter event's filename
+    // resolved against the cwd (what sinsp 0.29.3 does), else argv[0].
+    const tp = P.trustedExepath[type];
+    if (tp >= 0 && tp < ev.nparams && ev.plen[tp] > 1) t.exepath = str(ev, tp);
+    else if (t.lastEventType === type - 1 && t.enterStr !== '') t.exepath = t.enterStr.charCodeAt(0) === 47 ? t.enterStr : this.resolvePath(t, t.enterA, t.enterStr);
+    else t.exepath = t.exe;
+    t.enterStr = '';
+  }
+
+  private parseClone(ev: EventView, cur: ThreadInfo | null): ThreadInfo | null {
+    const type = ev.type;
+    const res = int(ev, P.res[type], -1);
+    if (res < 0) return cur;
+    const flags = uint(ev, P.flags[type]);
+    const ts = ev.ts();
+    let childTid: number;
+    let parent: ThreadInfo | null;
+    if (res === 0) {
+      // Child side: the event's own tid/pid/ptid describe the child.
+      childTid = ev.tid;
+      const ptid = int(ev, P.ptid[type], -1);
+      parent = this.threads.get(ptid) ?? null;
+      const existing = this.threads.get(childTid);
+      if (existing && existing.pid !== -1 && existing.cloneTs !== 0n) return existing;
+    } else {
+      childTid = res;
+      parent = cur;
+      const existing = this.threads.get(childTid);
+      if (existing && existing.pid !== -1) return cur;
+    }
+    const c = new ThreadInfo();
+    c.tid = childTid;
+    if (res === 0) {
+      c.pid = int(ev, P.pid[type], childTid);
+      c.ptid = int(ev, P.ptid[type], -1);
+    } else {
+      const ppid = int(ev, P.pid[type], parent ? parent.pid : -1);
+      c.pid = (flags & CL_CLONE_THREAD) !== 0 ? ppid : childTid;
+      c.ptid = (flags & CL_CLONE_THREAD) !== 0 ? int(ev, P.ptid[type], -1) : ppid;
+    }
+    c.comm = P.comm[type] >= 0 && P.comm[type] < ev.nparams ? str(ev, P.comm[type]) : basename(str(ev, P.exe[type]));
+    c.exe = str(ev, P.exe[type]);
+    c.args = strList(ev, P.args[type]);
+    c.exepath = parent ? parent.exepath : c.exe;
+    c.fdlimit = int(ev, P.fdlimit[type]);
+    c.flags = flags;
+    if (P.uid[type] >= 0 && P.uid[type] < ev.nparams) { c.uid = int(ev, P.uid[type]); c.gid = int(ev, P.gid[type]); }
+    else if (parent) { c.uid = parent.uid; c.gid = parent.gid; }
+    if (P.vtid[type] >= 0 && P.vtid[type] < ev.nparams) { c.vtid = int(ev, P.vtid[type]); c.vpid = int(ev, P.vpid[type]); }
+    else { c.vtid = c.tid; c.vpid = c.pid; }
+    if (P.cgroups[type] >= 0 && P.cgroups[type] < ev.nparams) c.cgroups = strList(ev, P.cgroups[type]);
+    else if (parent) c.cgroups = parent.cgroups;
+    c.containerId = containerIdFromCgroups(c.cgroups);
+    if (P.vmSize[type] >= 0) { c.vmsizeKb = uint(ev, P.vmSize[type]); c.vmrssKb = uint(ev, P.vmRss[type]); c.vmswapKb = uint(ev, P.vmSwap[type]); }
+    const pm = parent ? this.threads.main(parent) : null;
+    c.cwd = pm ? pm.cwd : withSlash(str(ev, P.cwd[type]));
+    if (pm) {
+      c.sid = pm.sid; c.vpgid = pm.vpgid; c.loginuid = parent!.loginuid; c.tty = pm.tty; c.env = pm.env;
+      c.root = pm.root; c.exeWritable = pm.exeWritable;
+      c.capInheritable = parent!.capInheritable; c.capPermitted = parent!.capPermitted; c.capEffective = parent!.capEffective;
+      c.fds = (flags & (CL_CLONE_FILES | CL_CLONE_THREAD)) !== 0 ? pm.fds : pm.fds.clone();
+    }
+    c.cloneTs = ts;
+    c.lastAccessMs = Number(ts / 1000000n);
+    this.threads.add(c);
+    return res === 0 ? c : cur;
+  }
+
+  // ---- lookups used by fields and by argument rendering ----
+
+  user(uid: number): UserEntry | undefined { return this.users.get(uid); }
+  group(gid: number): GroupEntry | undefined { return this.groups.get(gid); }
+}
+
+
+function l4FromSocket(stype: number, proto: number): number {
+  // sinsp compares the raw type, so SOCK_NONBLOCK/SOCK_CLOEXEC bits leave it unknown.
+  if (proto === 6) return stype === 3 ? L4.RAW : L4.TCP;
+  if (proto === 17) return stype === 3 ? L4.RAW : L4.UDP;
+  if (proto === 0) {
+    if (stype === 1) return L4.TCP;
+    if (stype === 2) return L4.UDP;
+    if (stype === 3) return L4.RAW;
+    return L4.UNKNOWN;
+  }
+  if (proto === 1) return L4.ICMP;
+  return L4.UNKNOWN;
+}
+
+function isV4Mapped(a: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (a[i] !== 0) return false;
+  return a[10] === 0xff && a[11] === 0xff;
+}
+
+function cstr(b: Buffer, s: number, e: number): string {
+  for (let p = s; p < e; p++) if (b[p] === 0) { e = p; break; }
+  return b.toString('utf8', s, e);
+}
+
+function basename(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i >= 0 ? p.slice(i + 1) : p;
+}
+
+function withSlash(p: string): string {
+  return p.length > 0 && p.charCodeAt(p.length - 1) === 47 ? p : p + '/';
+}
+
+export function threadFromProc(p: ProcEntry): ThreadInfo {
+  const t = new ThreadInfo();
+  t.tid = p.tid; t.pid = p.pid; t.ptid = p.ptid; t.sid = p.sid; t.vpgid = p.vpgid; t.comm = p.comm;
+  t.exe = p.exe; t.exepath = p.exepath; t.args = p.args; t.cwd = withSlash(p.cwd); t.fdlimit = Number(p.fdlimit);
+  t.flags = p.flags; t.uid = p.uid; t.gid = p.gid; t.vmsizeKb = p.vmsizeKb; t.vmrssKb = p.vmrssKb;
+  t.vmswapKb = p.vmswapKb; t.pfmajor = Number(p.pfmajor); t.pfminor = Number(p.pfminor); t.env = p.env;
+  t.vtid = p.vtid; t.vpid = p.vpid; t.cgroups = p.cgroups; t.root = p.root; t.loginuid = p.loginuid;
+  t.exeWritable = p.exeWritable; t.capInheritable = p.capInheritable; t.capPermitted = p.capPermitted;
+  t.capEffective = p.capEffective; t.containerId = containerIdFromCgroups(p.cgroups);
+  return t;
+}
+
+function fillFromEntry(e: FdInfo, f: FdEntry): void {
+  e.type = f.type === FdType.FILE_V2 ? FdType.FILE : f.type;
+  e.name = f.name; e.nameRaw = f.name; e.openFlags = f.openFlags; e.ino = f.ino; e.dev = f.dev;
+  e.sip.fill(0); e.dip.fill(0);
+  e.sip.set(f.sip.subarray(0, 16)); e.dip.set(f.dip.subarray(0, 16));
+  e.sport = f.sport; e.dport = f.dport; e.l4proto = f.l4proto;
+  e.unixSource = f.unixSource; e.unixDest = f.unixDest;
+  if (f.type === FdType.IPV4_SOCK || f.type === FdType.IPV6_SOCK) { if (e.name === '') e.name = tupleName(e); }
+  else if (f.type === FdType.IPV4_SERVSOCK) { if (e.name === '') e.name = `${ipv4ToString(e.sip)}:${e.sport}`; e.role = ROLE_SERVER; }
+  else if (f.type === FdType.IPV6_SERVSOCK) { if (e.name === '') e.name = `${ipToString(e.sip, true)}:${e.sport}`; e.role = ROLE_SERVER; }
+}

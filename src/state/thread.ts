@@ -1,0 +1,113 @@
+// The thread table: one ThreadInfo per known thread, keyed by tid. Process-wide data (fd table,
+// cwd) lives on the main thread (tid == pid) and other threads reach it through `main()`, the
+// way sinsp shares them between threads created with CLONE_FILES/CLONE_FS.
+
+import { FdTable } from './fdinfo.js';
+
+export class ThreadInfo {
+  tid = 0;
+  pid = 0;
+  ptid = -1;
+  sid = 0;
+  vpgid = 0;
+  vtid = 0;
+  vpid = 0;
+  comm = '';
+  /** argv[0] */
+  exe = '';
+  exepath = '';
+  args: string[] = [];
+  env: string[] = [];
+  cgroups: string[] = [];
+  cwd = '/';
+  root = '/';
+  fdlimit = 0;
+  flags = 0;
+  uid = -1;
+  gid = -1;
+  loginuid = -1;
+  tty = 0;
+  vmsizeKb = 0;
+  vmrssKb = 0;
+  vmswapKb = 0;
+  pfmajor = 0;
+  pfminor = 0;
+  exeWritable = false;
+  capInheritable = 0n;
+  capPermitted = 0n;
+  capEffective = 0n;
+  /** Clone time (ns since the epoch); 0n when unknown (threads from the initial snapshot). */
+  cloneTs = 0n;
+  /** Last time (ms, event clock) an event touched this thread, for purging. */
+  lastAccessMs = 0;
+  /** Container id derived from the cgroups ('' = host). */
+  containerId = '';
+  /** The process's fd table; shared by threads created with CLONE_FILES. */
+  fds: FdTable = new FdTable();
+  /** Set when procexit was seen; the entry is removed when the next event starts. */
+  exited = false;
+  /** Last enter event of this thread: its type, its fd (EF_USES_FD) and up to three values. */
+  lastEventType = -1;
+  lastEventFd = -1;
+  enterA = 0;
+  enterB = 0;
+  enterC = 0;
+  /** A string of the last enter event (execve's filename). */
+  enterStr = '';
+  /** The enter event's timestamp, for latency. */
+  enterTs = 0n;
+
+  isMain(): boolean { return this.tid === this.pid; }
+}
+
+export class ThreadTable {
+  readonly map = new Map<number, ThreadInfo>();
+  /** Upper bound on entries; past it, threads idle for `staleMs` are dropped. */
+  maxThreads: number;
+  staleMs: number;
+  private lastPurgeMs = 0;
+
+  constructor(maxThreads = 131072, staleMs = 30 * 60 * 1000) {
+    this.maxThreads = maxThreads;
+    this.staleMs = staleMs;
+  }
+
+  get(tid: number): ThreadInfo | undefined { return this.map.get(tid); }
+
+  /** The main thread of t's process, or t itself when unknown. */
+  main(t: ThreadInfo): ThreadInfo {
+    if (t.tid === t.pid) return t;
+    return this.map.get(t.pid) ?? t;
+  }
+
+  /** The parent process's main thread. */
+  parent(t: ThreadInfo): ThreadInfo | undefined {
+    const m = this.main(t);
+    if (m.ptid <= 0 || m.ptid === m.tid) return undefined;
+    const p = this.map.get(m.ptid);
+    return p ? this.main(p) : undefined;
+  }
+
+  add(t: ThreadInfo): void {
+    this.map.set(t.tid, t);
+  }
+
+  remove(tid: number): void { this.map.delete(tid); }
+
+  get size(): number { return this.map.size; }
+
+  /**
+   * Bounded size: when the table is full, drop threads not seen for `staleMs` (of event time), and
+   * if that is not enough, the least recently seen ones. Called at most once a second of event time.
+   */
+  maybePurge(nowMs: number): void {
+    if (this.map.size < this.maxThreads || nowMs - this.lastPurgeMs < 1000) return;
+    this.lastPurgeMs = nowMs;
+    for (const [tid, t] of this.map) if (nowMs - t.lastAccessMs > this.staleMs) this.map.delete(tid);
+    if (this.map.size >= this.maxThreads) {
+      const arr = [...this.map.values()].sort((a, b) => a.lastAccessMs - b.lastAccessMs);
+      const drop = arr.length - Math.floor(this.maxThreads * 0.9);
+      for (let i = 0; i < drop; i++) this.map.delete(arr[i].tid);
+    }
+  }
+}
