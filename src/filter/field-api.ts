@@ -6,7 +6,16 @@ export type FieldType =
   | 'string' | 'int64' | 'uint64' | 'int32' | 'uint32' | 'bool' | 'ipaddr' | 'ipnet' | 'port'
   | 'reltime' | 'abstime' | 'bytebuf' | 'double' | 'fd' | 'pid' | 'errno' | 'flags' | 'mode';
 
-/** An extracted value. `null` means "not available" (printed as <NA>). Lists are arrays. */
+/**
+ * An extracted value. `null` means "not available" (printed as <NA>). Lists are arrays.
+ * How the compiler reads each FieldType (src/filter/compile.ts):
+ * - string: a string.  bytebuf: a Uint8Array (a string is read as its UTF-8 bytes).
+ * - integer types (int*, uint*, reltime, abstime, fd, pid, errno, flags, mode, port): a number,
+ *   or a bigint where the value can exceed 2^53.  double: a number.  bool: a boolean (or 0/1).
+ * - ipaddr / ipnet: the address as text ("10.0.0.1", "::1"), 4 or 16 raw bytes, or an IPv4
+ *   uint32 (a.b.c.d = a<<24|b<<16|c<<8|d). For ipnet fields the value is the address and the
+ *   condition's right-hand side is the network (fd.net = 10.0.0.0/8).
+ */
 export type FieldValue = string | number | bigint | boolean | Uint8Array | readonly (string | number | bigint)[] | null;
 
 export interface FieldDef<C = unknown> {
@@ -22,6 +31,17 @@ export interface FieldDef<C = unknown> {
   readonly isList?: boolean;
   /** Hidden from `kestrel fields` listings (deprecated aliases). */
   readonly deprecated?: boolean;
+  /**
+   * The extractor may return several values (an array) and a comparison holds if it holds for
+   * any of them: libsinsp's custom comparisons of proc.aname/proc.apid without an index (any
+   * ancestor) and fd.ip/fd.port (client or server side). Unlike `isList`, every operator
+   * applies, element-wise. (Added by the filter compiler; optional.)
+   */
+  readonly matchAny?: boolean;
+  /** Cannot be the right-hand side of val() (libsinsp EPF_NO_RHS). */
+  readonly noRhs?: boolean;
+  /** Cannot be the argument of a transformer (libsinsp EPF_NO_TRANSFORMER). */
+  readonly noTransformer?: boolean;
   /** Reads the value for the current event. Must not throw; return null when unavailable. */
   extract(ctx: C, arg: string | number | undefined): FieldValue;
 }

@@ -1,0 +1,109 @@
+// The set of event types a condition can match, for indexing rules by event type (Falco's
+// evttype_index_ruleset; libsinsp filter/ppm_codes.cpp computes it the same way).
+//
+// - `and` intersects its children's sets, `or` unites them.
+// - A check on evt.type with =, ==, != or `in` (literal right-hand side) gives the event ids
+//   whose name is one of the values: every id with that name (enter and exit, old versions).
+//   `!=` takes the complement. `evt.type exists` matches every type.
+// - Any other check, or an unsubstituted macro, is neutral: it matches all types.
+// - Negation is pushed down to the leaves (De Morgan): under an odd number of `not`s, `and`
+//   unites and `or` intersects, and a check's set is complemented, except for neutral checks,
+//   which stay "all types" (`not proc.name = x` still matches every type).
+//
+// The result is null when the set is every event type (the condition does not constrain the
+// type), otherwise the set of ids (possibly empty, e.g. `evt.type = open and evt.type = close`).
+
+import type { Expr } from './ast.js';
+import { EVENT_COUNT, EVENT_NAME } from '../events/generated/event-table.js';
+
+type Codes = Set<number>;
+
+let ALL: readonly number[] | null = null;
+function allIds(): readonly number[] {
+  if (ALL === null) ALL = Array.from({ length: EVENT_COUNT }, (_, i) => i);
+  return ALL;
+}
+
+let BY_NAME: Map<string, number[]> | null = null;
+/** Event ids with the given name (empty for an unknown name). */
+export function eventIdsByName(name: string): readonly number[] {
+  if (BY_NAME === null) {
+    BY_NAME = new Map();
+    for (let i = 0; i < EVENT_NAME.length; i++) {
+      const list = BY_NAME.get(EVENT_NAME[i]);
+      if (list === undefined) BY_NAME.set(EVENT_NAME[i], [i]);
+      else list.push(i);
+    }
+  }
+  return BY_NAME.get(name) ?? [];
+}
+
+function all(): Codes {
+  return new Set(allIds());
+}
+
+function complement(s: Codes): Codes {
+  const out: Codes = new Set();
+  for (const i of allIds()) if (!s.has(i)) out.add(i);
+  return out;
+}
+
+function namesToCodes(names: Iterable<string>): Codes {
+  const out: Codes = new Set();
+  for (const n of names) for (const id of eventIdsByName(n)) out.add(id);
+  return out;
+}
+
+function isEvtTypeField(e: Expr): boolean {
+  return (e.kind === 'binary' || e.kind === 'unary') && e.left.kind === 'field' && e.left.name === 'evt.type' && e.left.arg === undefined;
+}
+
+function visit(e: Expr, negated: boolean): Codes {
+  switch (e.kind) {
+    case 'and':
+    case 'or': {
+      const intersect = (e.kind === 'and') !== negated;
+      let acc: Codes | null = null;
+      for (const c of e.children) {
+        const s = visit(c, negated);
+        if (acc === null) acc = s;
+        else if (intersect) { for (const x of acc) if (!s.has(x)) acc.delete(x); }
+        else for (const x of s) acc.add(x);
+      }
+      return acc ?? all();
+    }
+    case 'not':
+      return visit(e.child, !negated);
+    case 'unary':
+      // `evt.type exists` has codes (all of them), so its negation matches none.
+      if (isEvtTypeField(e) && negated) return new Set();
+      return all();
+    case 'binary': {
+      const r = e.right;
+      const op = e.op;
+      if (isEvtTypeField(e) && (op === '=' || op === '==' || op === '!=' || op === 'in') && e.mod === undefined && (r.kind === 'value' || r.kind === 'list')) {
+        const codes = namesToCodes(r.kind === 'value' ? [r.value] : r.items.map((i) => i.value));
+        const invert = (op === '!=') !== negated;
+        return invert ? complement(codes) : codes;
+      }
+      // Neutral. (libsinsp refuses evt.type compared with a field or a transformer; we treat
+      // those, and modifiers, as not constraining the type, which is safe for indexing.)
+      return all();
+    }
+    case 'identifier':
+      return all();
+  }
+}
+
+/** Event type ids the condition can match; null when it matches every type. */
+export function evtTypesOf(e: Expr): Set<number> | null {
+  const s = visit(e, false);
+  return s.size === EVENT_COUNT ? null : s;
+}
+
+/** Sorted distinct event names of a set of ids (for messages and comparisons with Falco). */
+export function evtTypeNames(ids: Iterable<number>): string[] {
+  const names = new Set<string>();
+  for (const i of ids) if (i >= 0 && i < EVENT_NAME.length) names.add(EVENT_NAME[i]);
+  return [...names].sort();
+}
