@@ -53,7 +53,12 @@ export function cgroupLinePath(line: string): string {
     const c2 = line.indexOf(':', c1 + 1);
     if (c2 > 0 && /^\d+$/.test(line.slice(0, c1))) return line.slice(c2 + 1);
   }
-  if (eq >= 0) return line.slice(eq + 1);
+  if (eq >= 0) {
+    // The controller name may itself hold '=' ("name=systemd=/docker/..."): the path starts
+    // at the first '/' that follows an '='.
+    const slash = line.indexOf('=/');
+    return slash >= 0 ? line.slice(slash + 1) : line.slice(line.lastIndexOf('=') + 1);
+  }
   return line;
 }
 
