@@ -1,5 +1,6 @@
 // The command table. Add a command by creating src/cli/commands/<name>/index.ts and listing it here.
 import type { Command } from './command.js';
 import { command as version } from './commands/version/index.js';
+import { command as inspect } from './commands/inspect/index.js';
 
-export const COMMANDS: readonly Command[] = [version];
+export const COMMANDS: readonly Command[] = [version, inspect];

@@ -25,6 +25,8 @@ export class EventView {
   /** Total event length (header + lengths array + params). */
   len = 0;
   nparams = 0;
+  /** Header size of this event's encoding: 26, or 22 for legacy v1 events (no nparams). */
+  hdr = EVENT_HEADER_SIZE;
   cpu = 0;
   /** scap dump flags (1 = state only, 2 = tracer). */
   dumpFlags = 0;
@@ -43,6 +45,7 @@ export class EventView {
     if (end - off < hdr) return `event header truncated (${end - off} of ${hdr} bytes)`;
     this.buf = buf;
     this.off = off;
+    this.hdr = hdr;
     this.cpu = cpu;
     this.dumpFlags = dumpFlags;
     this.tid = buf.readInt32LE(off + 12) * 4294967296 + buf.readUInt32LE(off + 8);
