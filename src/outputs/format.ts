@@ -76,8 +76,9 @@ function jsonExtraChar(ch: string): string { return '\\u' + ch.charCodeAt(0).toS
 
 /** A JSON string literal for `s`, always valid UTF-8 and free of line separators. */
 export function jsonString(s: string): string {
-  if (JSON_EXTRA_OR_SURROGATE.test(s)) s = wellFormed(s).replace(JSON_EXTRA, jsonExtraChar);
-  return JSON.stringify(s);
+  if (!JSON_EXTRA_OR_SURROGATE.test(s)) return JSON.stringify(s);
+  // Escape after stringify: these characters are left raw by JSON.stringify.
+  return JSON.stringify(wellFormed(s)).replace(JSON_EXTRA, jsonExtraChar);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
