@@ -485,7 +485,10 @@ function envOf(c: C, t: ThreadInfo, a: string | number | undefined): FieldValue 
 function evtTypeName(c: C): string | null {
   const t = c.ev.type;
   if (t >= EVENT_COUNT) return null;
-  if ((t === 0 || t === 1) && c.ev.nparams > 0) return syscallName(c.ev.buf.readUInt16LE(c.ev.poff[0]));
+  if ((t === 0 || t === 1) && c.ev.nparams > 0) {
+    const n = syscallName(c.ev.buf.readUInt16LE(c.ev.poff[0]));
+    return n === '' || n === 'unknown' ? '<unknown>' : n;
+  }
   return EVENT_NAME[t];
 }
 

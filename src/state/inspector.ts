@@ -12,7 +12,7 @@ import type { CaptureHeader, ProcEntry, FdEntry, UserEntry, GroupEntry, Interfac
 import type { RenderContext } from '../events/render.js';
 import { makeRenderContext } from './render-ctx.js';
 import { FdType } from '../capture/types.js';
-import { EVENT_COUNT, EVENT_FLAGS, EVENT_DIR } from '../events/generated/event-table.js';
+import { EVENT_COUNT, EVENT_FLAGS, EVENT_DIR, EVENT_CATEGORY } from '../events/generated/event-table.js';
 import { paramIndexTable, int, uint, str, strList, u64 } from './evparams.js';
 import { FdInfo, FdTable, L4, ROLE_CLIENT, ROLE_SERVER, tupleName, ipToString, ipv4ToString } from './fdinfo.js';
 import { ThreadInfo, ThreadTable } from './thread.js';
@@ -142,6 +142,7 @@ export class Inspector {
    * its metadata; the default reads the cgroup path.
    */
   containerId: (t: ThreadInfo) => string = (t) => t.containerId;
+  private sawOrdinary = false;
   private pendingFdTable: FdTable | null = null;
   private pendingFd = -1;
   private pendingThread = -1;
@@ -207,7 +208,10 @@ export class Inspector {
     ctx.hasFdFlag = (eflags & EF_ANY_FD) !== 0;
 
     let t: ThreadInfo | null = null;
-    if (ev.tid >= 0) {
+    const isContainerEvt = type === 272 || type === 324 || type === 228;
+    if (!isContainerEvt) this.sawOrdinary = true;
+    if (ev.tid < 0 && isContainerEvt) t = this.containerThread(ev);
+    else if (ev.tid >= 0) {
       t = this.threads.get(ev.tid) ?? null;
       if (t === null && !(KIND[type] === K.CLONE && !IS_ENTER[type])) t = this.addUnknown(ev.tid);
     }
@@ -255,6 +259,32 @@ export class Inspector {
     this.prevTs = ev.ts();
   }
 
+  /**
+   * Whether sysdig 0.29.3 leaves this event out of its output: state-only events, internal ones
+   * (procinfo, …) and container events that come before the first ordinary event.
+   */
+  hidden(ev: EventView): boolean {
+    const type = ev.type;
+    if ((ev.dumpFlags & 1) !== 0 || type >= EVENT_COUNT) return true;
+    if (EVENT_CATEGORY[type] === 256) return true;
+    if ((type === 272 || type === 324) && !this.sawOrdinary) return true;
+    return false;
+  }
+
+  /** sinsp shows container events (tid -1) on a "container:<id>" pseudo-thread. */
+  private containerThread(ev: EventView): ThreadInfo {
+    let id = '';
+    if (ev.nparams > 0) {
+      const head = ev.buf.toString('latin1', ev.poff[0], Math.min(ev.poff[0] + ev.plen[0], ev.poff[0] + 4096));
+      const m = /"id":"([^"]*)"/.exec(head);
+      if (m) id = m[1];
+    }
+    const t = this.threads.get(-1) ?? new ThreadInfo();
+    t.tid = -1; t.pid = -1; t.ptid = -1; t.comm = 'container:' + id; t.exe = t.comm; t.containerId = id;
+    this.threads.add(t);
+    return t;
+  }
+
   private addUnknown(tid: number): ThreadInfo {
     // sinsp adds a placeholder so later lookups do not repeat; its fields print as <NA>/-1.
     const t = new ThreadInfo();
@@ -275,6 +305,14 @@ export class Inspector {
       case K.FCNTL: t.enterA = int(ev, P.cmd[type]); break;
       case K.EXECVE: t.enterStr = str(ev, P.filename[type] >= 0 ? P.filename[type] : P.pathname[type]); t.enterA = int(ev, P.dirfd[type], AT_FDCWD); break;
       case K.PROCEXIT: this.pendingThread = t.tid; t.exited = true; break;
+      case K.SENDRECV: {
+        // Keep sendto/sendmsg's tuple for the exit (only when the fd is an unconnected socket).
+        const ti = P.tuple[type];
+        const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
+        if (ti >= 0 && ti < ev.nparams && ev.plen[ti] > 1 && e && e.role === 0) t.enterTuple = Buffer.from(ev.buf.subarray(ev.poff[ti], ev.poff[ti] + ev.plen[ti]));
+        else t.enterTuple = null;
+        break;
+      }
       default: break;
     }
   }
@@ -304,14 +342,15 @@ export class Inspector {
         const fd = int(ev, P.fd[type], -1);
         if (fd < 0) break;
         // Exit-only live events carry domain/type/proto; files have them on the enter event.
-        let domain = t.enterA, stype = t.enterB, proto = t.enterC;
+        let domain = t.enterA;
         const di = P.domain[type];
-        if (di >= 0 && di < ev.nparams && ev.plen[di] > 0) { domain = int(ev, di); stype = uint(ev, P.type[type]); proto = uint(ev, P.proto[type]); }
+        if (di >= 0 && di < ev.nparams && ev.plen[di] > 0) domain = int(ev, di);
         const e = t.fds.add(fd);
         if (domain === 1) { e.type = FdType.UNIX_SOCK; }
         else if (domain === 2 || domain === 10) {
           e.type = domain === 2 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK;
-          e.l4proto = l4FromSocket(stype, proto);
+          // sinsp 0.29.3 leaves the protocol unknown here: connect() makes it TCP and
+          // sendto/recvfrom tuples make it UDP.
         } else if (domain === 16) { e.type = FdType.NETLINK; }
         else e.type = FdType.UNSUPPORTED;
         t.lastEventFd = fd;
@@ -328,7 +367,10 @@ export class Inspector {
         const res = int(ev, P.res[type], -1);
         const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
         if (!e || (res < 0 && res !== -115)) break;
-        if (this.applyTuple(ev, P.tuple[type], e)) e.role = ROLE_CLIENT;
+        if (this.applyTuple(ev, P.tuple[type], e)) {
+          e.role = ROLE_CLIENT;
+          if (e.l4proto === L4.UNKNOWN && e.type !== FdType.UNIX_SOCK) e.l4proto = L4.TCP;
+        }
         break;
       }
       case K.ACCEPT: {
@@ -336,7 +378,7 @@ export class Inspector {
         if (fd < 0) break;
         const e = t.fds.add(fd);
         e.type = FdType.IPV4_SOCK;
-        if (this.applyTuple(ev, P.tuple[type], e)) e.role = ROLE_SERVER;
+        if (this.applyTuple(ev, P.tuple[type], e)) { e.role = ROLE_SERVER; if (e.type !== FdType.UNIX_SOCK) e.l4proto = L4.TCP; }
         t.lastEventFd = fd;
         break;
       }
@@ -405,6 +447,18 @@ export class Inspector {
         if (e) this.threads.main(t).cwd = withSlash(e.name);
         break;
       }
+      case K.SENDRECV: {
+        const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
+        if (!e || !(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK) || e.role !== 0) break;
+        if (int(ev, P.res[type], -1) < 0) break;
+        // The tuple is on the exit (recvfrom/recvmsg) or on the enter event (sendto/sendmsg).
+        if (P.tuple[type] >= 0 && P.tuple[type] < ev.nparams && ev.plen[P.tuple[type]] > 1) {
+          if (this.applyTuple(ev, P.tuple[type], e)) { e.l4proto = L4.UDP; fillUnboundSource(e); }
+        } else if (t.enterTuple !== null && t.enterTuple.length > 1) {
+          if (this.applyTupleBytes(t.enterTuple, 0, t.enterTuple.length, e)) { e.l4proto = L4.UDP; fillUnboundSource(e); }
+        }
+        break;
+      }
       case K.EXECVE: this.parseExecve(ev, t); break;
       case K.SETUID: if (int(ev, P.res[type], -1) === 0) { const u = P.uid[type] >= 0 && P.uid[type] < ev.nparams ? int(ev, P.uid[type]) : t.enterA; if (u >= 0) this.setUid(t, u); } break;
       case K.SETGID: if (int(ev, P.res[type], -1) === 0) { const g = P.gid[type] >= 0 && P.gid[type] < ev.nparams ? int(ev, P.gid[type]) : t.enterA; if (g >= 0) this.setGid(t, g); } break;
@@ -460,13 +514,16 @@ export class Inspector {
   /** Fills a socket fd from a SOCKTUPLE parameter; false when the tuple is empty/unknown. */
   private applyTuple(ev: EventView, i: number, e: FdInfo): boolean {
     if (i < 0 || i >= ev.nparams || ev.plen[i] < 1) return false;
-    const b = ev.buf, o = ev.poff[i], len = ev.plen[i], fam = b[o];
+    return this.applyTupleBytes(ev.buf, ev.poff[i], ev.plen[i], e);
+  }
+
+  private applyTupleBytes(b: Buffer, o: number, len: number, e: FdInfo): boolean {
+    const fam = b[o];
     if (fam === 2 && len >= 13) {
       e.type = FdType.IPV4_SOCK;
       e.sip.fill(0); e.dip.fill(0);
       b.copy(e.sip, 0, o + 1, o + 5); e.sport = b.readUInt16LE(o + 5);
       b.copy(e.dip, 0, o + 7, o + 11); e.dport = b.readUInt16LE(o + 11);
-      if (e.l4proto === L4.UNKNOWN) e.l4proto = L4.TCP;
       e.name = tupleName(e);
       return true;
     }
@@ -478,7 +535,6 @@ export class Inspector {
         e.type = FdType.IPV4_SOCK;
         e.sip.copyWithin(0, 12, 16); e.sip.fill(0, 4); e.dip.copyWithin(0, 12, 16); e.dip.fill(0, 4);
       } else e.type = FdType.IPV6_SOCK;
-      if (e.l4proto === L4.UNKNOWN) e.l4proto = L4.TCP;
       e.name = tupleName(e);
       return true;
     }
@@ -594,18 +650,15 @@ export class Inspector {
 }
 
 
-function l4FromSocket(stype: number, proto: number): number {
-  // sinsp compares the raw type, so SOCK_NONBLOCK/SOCK_CLOEXEC bits leave it unknown.
-  if (proto === 6) return stype === 3 ? L4.RAW : L4.TCP;
-  if (proto === 17) return stype === 3 ? L4.RAW : L4.UDP;
-  if (proto === 0) {
-    if (stype === 1) return L4.TCP;
-    if (stype === 2) return L4.UDP;
-    if (stype === 3) return L4.RAW;
-    return L4.UNKNOWN;
-  }
-  if (proto === 1) return L4.ICMP;
-  return L4.UNKNOWN;
+/**
+ * An unbound UDP socket reports the any-address as its source; sinsp shows the destination
+ * address there instead (the kernel picks it for loopback traffic).
+ */
+function fillUnboundSource(e: FdInfo): void {
+  const n = e.type === FdType.IPV6_SOCK ? 16 : 4;
+  for (let i = 0; i < n; i++) if (e.sip[i] !== 0) return;
+  e.sip.set(e.dip.subarray(0, n));
+  e.name = tupleName(e);
 }
 
 function isV4Mapped(a: Uint8Array): boolean {

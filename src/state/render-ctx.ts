@@ -19,13 +19,14 @@ export function makeRenderContext(insp: Inspector): RenderContext {
   return {
     fdName(ev: EventView, fd: number): string | null | undefined {
       const t = insp.ctx.ev === ev ? insp.ctx.thread : insp.threads.get(ev.tid) ?? null;
-      if (t === null || t.pid === -1 && t.comm === '<NA>' && t.fds.size === 0) return t === null ? undefined : null;
+      if (t === null) return undefined;
       const e = t.fds.get(fd);
       return e ? fdDescriptor(e) : null;
     },
     comm(tid: number): string | null | undefined {
       const t = insp.threads.get(tid);
-      return t ? t.comm : null;
+      // Placeholder entries (threads only seen through their events) have no name to show.
+      return t && !(t.pid === -1 && t.comm === '<NA>') ? t.comm : null;
     },
     cwd(ev: EventView): string | undefined {
       const t = insp.ctx.ev === ev ? insp.ctx.thread : insp.threads.get(ev.tid) ?? null;

@@ -54,6 +54,8 @@ export class ThreadInfo {
   enterC = 0;
   /** A string of the last enter event (execve's filename). */
   enterStr = '';
+  /** The socket tuple of the last sendto/sendmsg enter event, when one is needed at exit. */
+  enterTuple: Buffer | null = null;
   /** The enter event's timestamp, for latency. */
   enterTs = 0n;
 
