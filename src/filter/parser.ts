@@ -130,6 +130,7 @@ class Parser {
   private describeNext(): string {
     const s = this.s;
     if (s.eof()) return 'end of condition';
+    if (isBlank(s.peek())) return 'a blank';
     const rest = s.src.slice(s.idx);
     const m = /^[^\s(),]{1,24}|^[(),]/.exec(rest);
     const tok = m ? m[0] : rest.slice(0, 1);
@@ -158,7 +159,7 @@ class Parser {
     s.blank();
     while (this.atKeyword('or')) {
       s.advance(2);
-      if (!s.blank() && s.peek() !== Ch.OpenParen) throw s.error(`expected blank or '(' after 'or'`);
+      if (!s.blank() && s.peek() !== Ch.OpenParen) throw s.error(s.eof() ? `unexpected end of condition after 'or'` : `expected blank or '(' after 'or'`);
       children.push(this.parseAnd());
       s.blank();
     }
@@ -175,7 +176,7 @@ class Parser {
     s.blank();
     while (this.atKeyword('and')) {
       s.advance(3);
-      if (!s.blank() && s.peek() !== Ch.OpenParen) throw s.error(`expected blank or '(' after 'and'`);
+      if (!s.blank() && s.peek() !== Ch.OpenParen) throw s.error(s.eof() ? `unexpected end of condition after 'and'` : `expected blank or '(' after 'and'`);
       children.push(this.parseNot());
       s.blank();
     }
