@@ -32,6 +32,8 @@ export abstract class Sink {
   private pumping = false;
   private closing = false;
   private pending = 0;
+  /** Set when close() gave up on an in-flight write; its late results are not counted again. */
+  private abandoned = false;
   private idleWaiters: Array<() => void> = [];
   private deliveredN = 0;
   private readonly droppedBy: Record<string, number> = {};
@@ -94,6 +96,13 @@ export abstract class Sink {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.idle(), new Promise<void>((res) => { timer = setTimeout(res, timeoutMs); })]);
     clearTimeout(timer);
+    if (this.pumping && this.pending > 0) {
+      // A write still in flight after the timeout (a hung receiver): its lines are lost.
+      const n = this.pending;
+      this.pending = 0;
+      this.abandoned = true;
+      this.countDrop('closed', n, `shut down with ${n} alert(s) still being written`);
+    }
     if (this.len > 0) {
       const n = this.len;
       this.ring.fill(undefined);
@@ -111,18 +120,21 @@ export abstract class Sink {
 
   /** Lines of the current batch delivered. */
   protected ok(n: number): void {
+    if (this.abandoned) return;
     this.pending -= n;
     this.countOk(n);
   }
 
   /** Lines of the current batch lost. */
   protected drop(reason: string, n: number, detail: string): void {
+    if (this.abandoned) return;
     this.pending -= n;
     this.countDrop(reason, n, detail);
   }
 
   /** Lines of the current batch handed to durable storage (a spool): neither delivered nor lost yet. */
   protected park(n: number): void {
+    if (this.abandoned) return;
     this.pending -= n;
   }
 
@@ -155,10 +167,10 @@ export abstract class Sink {
         try {
           await this.write(batch);
         } catch (err) {
-          if (this.pending > 0) this.drop('write_failed', this.pending, err instanceof Error ? err.message : String(err));
+          if (this.pending > 0 && !this.abandoned) this.drop('write_failed', this.pending, err instanceof Error ? err.message : String(err));
         }
         // A writer that forgot to account for lines would make counts lie; treat them as lost.
-        if (this.pending > 0) this.drop('write_failed', this.pending, 'unaccounted');
+        if (this.pending > 0 && !this.abandoned) this.drop('write_failed', this.pending, 'unaccounted');
         this.pending = 0;
       }
     } finally {
