@@ -108,3 +108,22 @@ export function containerInfoFromEvent(ev: EventView): DecodeResult | null {
 export function containerEventParam(info: ContainerInfo): Buffer {
   return Buffer.from(encodeContainerJson(info) + '\0', 'utf8');
 }
+
+/**
+ * A whole PPME_CONTAINER_JSON_2_E event (v2 header: ts, tid -1, len, type 324, nparams 1; one
+ * u32 parameter length, as the event is EF_LARGE_PAYLOAD) for ScapWriter.writeRaw. sinsp
+ * writes these before the first ordinary event, one per known container.
+ */
+export function containerEventBytes(info: ContainerInfo, tsNs: bigint): Buffer {
+  const param = containerEventParam(info);
+  const len = 26 + 4 + param.length;
+  const b = Buffer.alloc(len);
+  b.writeBigUInt64LE(tsNs, 0);
+  b.writeBigInt64LE(-1n, 8);
+  b.writeUInt32LE(len, 16);
+  b.writeUInt16LE(PPME_CONTAINER_JSON_2_E, 20);
+  b.writeUInt32LE(1, 22);
+  b.writeUInt32LE(param.length, 26);
+  param.copy(b, 30);
+  return b;
+}
