@@ -24,6 +24,14 @@ import { emptyHeader, parseHeaderBlock } from './scap-header.js';
 
 const CHUNK = 4 * 1024 * 1024;
 
+// Little-endian reads by byte arithmetic for the per-event loop (inlined by V8).
+function rd32(b: Buffer, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+function rd16(b: Buffer, o: number): number {
+  return b[o]! | (b[o + 1]! << 8);
+}
+
 interface ByteInput {
   read(buf: Buffer, off: number, len: number): Promise<number>;
   close(): Promise<void>;
@@ -281,29 +289,32 @@ export class ScapReader {
     }
     // Ensure one full block is buffered (this also handles the end of input and corrupt tails).
     const first = await this.peekEventBlock();
-    if (!first) return false;
+    if (first === null) return false;
     const b0 = this.buf;
     const view = this.view;
     let s = this.start;
     const e = this.end;
     const base = this.base;
+    let lastType = -1;
+    let lastCount = 0;
     // Hot loop: plain index arithmetic over the buffered bytes; no allocation per event.
     while (e - s >= 8) {
-      const type = b0.readUInt32LE(s);
-      const len = b0.readUInt32LE(s + 4);
+      const type = rd32(b0, s);
+      const len = rd32(b0, s + 4);
       if (len > e - s) break;
       let evOff: number, cpu: number, flags = 0, v1 = false;
       switch (type) {
         case BT.EV_V2: case BT.EV_V2_LARGE:
-          evOff = s + 10; cpu = b0.readUInt16LE(s + 8); break;
+          evOff = s + 10; cpu = rd16(b0, s + 8); break;
         case BT.EVF_V2: case BT.EVF_V2_LARGE:
-          evOff = s + 14; cpu = b0.readUInt16LE(s + 8); flags = b0.readUInt32LE(s + 10); break;
+          evOff = s + 14; cpu = rd16(b0, s + 8); flags = rd32(b0, s + 10); break;
         case BT.EV: case BT.EV_INT:
-          evOff = s + 10; cpu = b0.readUInt16LE(s + 8); v1 = true; break;
+          evOff = s + 10; cpu = rd16(b0, s + 8); v1 = true; break;
         case BT.EVF:
-          evOff = s + 14; cpu = b0.readUInt16LE(s + 8); flags = b0.readUInt32LE(s + 10); v1 = true; break;
+          evOff = s + 14; cpu = rd16(b0, s + 8); flags = rd32(b0, s + 10); v1 = true; break;
         default:
           // A non-event block: leave it for the slow path (checks, SHB, header blocks).
+          this.countBlocks(lastType, lastCount);
           this.start = s;
           if (s === first) return this.slowBlock();
           return true;
@@ -312,20 +323,28 @@ export class ScapReader {
         this.start = s;
         this.checkLen(type, len, base + s);
       }
-      if (b0.readUInt32LE(s + len - 4) !== len) {
+      if (rd32(b0, s + len - 4) !== len) {
         throw this.corrupt(base + s, blockName(type), `block length ${len} does not match its trailer ${b0.readUInt32LE(s + len - 4)}`);
       }
       const bodyEnd = s + len - 4;
       if (evOff > bodyEnd) throw this.corrupt(base + s, blockName(type), `block length ${len} is too short for an event`);
       const err = view.load(b0, evOff, bodyEnd, cpu, flags, v1);
       if (err !== null) throw this.corrupt(base + s, blockName(type), `event at offset ${base + evOff}: ${err}`);
-      this.blockCounts.set(type, (this.blockCounts.get(type) ?? 0) + 1);
-      this.events++;
+      // Per-type counters in a small array; the Map is updated once per batch.
+      if (type === lastType) lastCount++;
+      else { this.countBlocks(lastType, lastCount); lastType = type; lastCount = 1; }
       s += len;
+      this.start = s;
       onEvent(view);
     }
-    this.start = s;
+    this.countBlocks(lastType, lastCount);
     return true;
+  }
+
+  private countBlocks(type: number, n: number): void {
+    if (n === 0) return;
+    this.blockCounts.set(type, (this.blockCounts.get(type) ?? 0) + n);
+    this.events += n;
   }
 
   /** Buffers the next block completely; returns its buffer offset, or null at the end of input. */

@@ -48,9 +48,13 @@ export class EventView {
     this.hdr = hdr;
     this.cpu = cpu;
     this.dumpFlags = dumpFlags;
-    this.tid = buf.readInt32LE(off + 12) * 4294967296 + buf.readUInt32LE(off + 8);
-    const len = buf.readUInt32LE(off + 16);
-    const type = buf.readUInt16LE(off + 20);
+    // Direct byte arithmetic: measurably faster than Buffer.read* on this path (bounds are
+    // already checked above).
+    const b = buf;
+    this.tid = (b[off + 12]! | (b[off + 13]! << 8) | (b[off + 14]! << 16) | (b[off + 15]! << 24)) * 4294967296 +
+      ((b[off + 8]! | (b[off + 9]! << 8) | (b[off + 10]! << 16) | (b[off + 11]! << 24)) >>> 0);
+    const len = (b[off + 16]! | (b[off + 17]! << 8) | (b[off + 18]! << 16) | (b[off + 19]! << 24)) >>> 0;
+    const type = b[off + 20]! | (b[off + 21]! << 8);
     this.len = len;
     this.type = type;
     if (len < hdr || len > end - off) return `event length ${len} does not fit (available ${end - off}, header ${hdr})`;
@@ -68,19 +72,32 @@ export class EventView {
         if (hdr + n * lw + sum === len) break;
       }
     } else {
-      n = buf.readUInt32LE(off + 22);
+      n = (b[off + 22]! | (b[off + 23]! << 8) | (b[off + 24]! << 16) | (b[off + 25]! << 24)) >>> 0;
     }
     if (n > MAX_PARAMS) return `event has ${n} parameters (max ${MAX_PARAMS})`;
     if (hdr + n * lw > len) return `parameter lengths (${n}) overrun event length ${len}`;
     this.nparams = n;
     let p = off + hdr + n * lw;
     const stop = off + len;
-    for (let i = 0; i < n; i++) {
-      const l = lw === 2 ? buf.readUInt16LE(off + hdr + i * 2) : buf.readUInt32LE(off + hdr + i * 4);
-      if (l > stop - p) return `parameter ${i} length ${l} overruns event length ${len}`;
-      this.poff[i] = p;
-      this.plen[i] = l;
-      p += l;
+    const poff = this.poff;
+    const plen = this.plen;
+    let q = off + hdr;
+    if (lw === 2) {
+      for (let i = 0; i < n; i++, q += 2) {
+        const l = b[q]! | (b[q + 1]! << 8);
+        if (l > stop - p) return `parameter ${i} length ${l} overruns event length ${len}`;
+        poff[i] = p;
+        plen[i] = l;
+        p += l;
+      }
+    } else {
+      for (let i = 0; i < n; i++, q += 4) {
+        const l = (b[q]! | (b[q + 1]! << 8) | (b[q + 2]! << 16) | (b[q + 3]! << 24)) >>> 0;
+        if (l > stop - p) return `parameter ${i} length ${l} overruns event length ${len}`;
+        poff[i] = p;
+        plen[i] = l;
+        p += l;
+      }
     }
     return null;
   }
