@@ -494,7 +494,8 @@ function evtTypeName(c: C): string | null {
 
 function evtArgs(c: C): string {
   if (c.memoNum === c.ev.num && c.memoArgs !== null) return c.memoArgs;
-  const s = renderArgs(c.ev, c.inspector.renderCtx);
+  const r = c.inspector.argsRenderer;
+  const s = r === null ? renderArgs(c.ev, c.inspector.renderCtx) : r(c.ev, c.inspector.renderCtx);
   c.memoNum = c.ev.num;
   c.memoArgs = s;
   return s;

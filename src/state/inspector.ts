@@ -142,6 +142,8 @@ export class Inspector {
    * its metadata; the default reads the cgroup path.
    */
   containerId: (t: ThreadInfo) => string = (t) => t.containerId;
+  /** Renders %evt.args/%evt.info; replaced by `kestrel inspect` for -v/-A/-X/-j buffer modes. */
+  argsRenderer: ((ev: EventView, rc: RenderContext) => string) | null = null;
   private sawOrdinary = false;
   private pendingFdTable: FdTable | null = null;
   private pendingFd = -1;

@@ -1,7 +1,10 @@
 // `kestrel inspect`: read a capture file, print its events, or rewrite it.
 //
-//   kestrel inspect -r IN.scap[.gz] [-n N] [-q] [--all-events]
-//   kestrel inspect -r IN.scap -w OUT.scap [-z] [--keep-new-events]
+//   kestrel inspect -r IN.scap[.gz] [-n N] [-q] [--all-events] [-p FORMAT] [-j] [-A|-X] [-v] [FILTER]
+//   kestrel inspect -r IN.scap -w OUT.scap [-z] [--keep-new-events] [FILTER]
+//
+// Printing runs the events through the process state (src/state) so the default line and -p
+// formats carry process names, fd names and the rest, exactly as `sysdig -r` prints them.
 
 import { parseArgs } from 'node:util';
 import { KestrelError } from '../../../errors.js';
@@ -10,11 +13,20 @@ import { FileSource } from '../../../capture/file-source.js';
 import { ScapWriter } from '../../../capture/scap-writer.js';
 import type { EventView } from '../../../events/event-view.js';
 import { decodeAll, SockAddr, SockTuple } from '../../../events/params.js';
-import { formatEventLine } from './print.js';
+import { Inspector } from '../../../state/inspector.js';
+import { compileFilter, type CompiledFilter } from '../../../filter/compile.js';
+import { CompiledFormat, DEFAULT_FORMAT } from '../../../format/format.js';
+import { renderArgsMode, type BufferMode } from '../../../format/args.js';
+import { buildRegistry } from '../../../engine/detection.js';
+import type { EvalContext } from '../../../state/inspector.js';
+import { containerInfoFromEvent, ContainerManager } from '../../../containers/index.js';
+import { EVENT_COUNT } from '../../../events/generated/event-table.js';
 
-const HELP = `usage: kestrel inspect -r FILE [options]
+const HELP = `usage: kestrel inspect -r FILE [options] [FILTER]
 
-Reads a scap capture (plain or gzip) and prints one line per event.
+Reads a scap capture (plain or gzip) and prints one line per event, like \`sysdig -r FILE\`.
+FILTER is a condition in the filter language (e.g. "evt.type=open and fd.name contains /etc");
+only matching events are printed (or written, with -w).
 
 options:
   -r, --read FILE        capture to read (required)
@@ -22,6 +34,15 @@ options:
   -z, --compress         gzip the file written with -w (also implied by a .gz name)
   -n, --count N          stop after N events
   -q, --quiet            decode every event and parameter, print nothing (benchmarks)
+  -p, --print FORMAT     print each event with FORMAT, e.g. "%evt.num %proc.name %fd.name";
+                         a leading '*' prints events with missing fields as <NA> (without it
+                         they are skipped); %NNfield pads to NN characters
+  -j, --json             print events as JSON objects (the -p fields, or the default ones)
+  -A, --print-ascii      print only the text part of data buffers, keeping newlines
+  -X, --print-hex        print data buffers as a hex and ASCII dump
+  -v, --verbose          print data buffers in full instead of cutting them at 80 characters
+  -s, --snaplen N        accepted for sysdig compatibility; files keep the length they were
+                         captured with
       --all-events       also show events with ids >= 336, which sysdig 0.29.3 does not know
                          (by default they are skipped and evt.num matches sysdig's)
       --keep-new-events  with -w, keep events with ids >= 336 (dropped by default: sysdig
@@ -59,11 +80,16 @@ class Out {
   }
 }
 
+/** In JSON, sysdig prints evt.outputtime as the raw ns timestamp. */
+const JSON_OPTS = {
+  override: (f: { def: { name: string } }, ctx: EvalContext) => (f.def.name === 'evt.outputtime' ? ctx.ev.ts() : undefined),
+};
+
 export const command: Command = {
   name: 'inspect',
   summary: 'print or rewrite the events of a capture file',
   async run(args: string[]): Promise<number> {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       args,
       options: {
         read: { type: 'string', short: 'r' },
@@ -74,10 +100,17 @@ export const command: Command = {
         'all-events': { type: 'boolean' },
         'keep-new-events': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        print: { type: 'string', short: 'p' },
+        json: { type: 'boolean', short: 'j' },
+        'print-ascii': { type: 'boolean', short: 'A' },
+        'print-hex': { type: 'boolean', short: 'X' },
+        verbose: { type: 'boolean', short: 'v' },
+        snaplen: { type: 'string', short: 's' },
       },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
     });
+    const filterText = positionals.join(' ').trim();
     if (values.help) {
       process.stdout.write(HELP);
       return 0;
@@ -88,8 +121,41 @@ export const command: Command = {
       if (!/^\d+$/.test(values.count)) throw new KestrelError('KES_USAGE', `inspect: -n wants a number, got '${values.count}'`);
       limit = Number(values.count);
     }
+    if (values.snaplen !== undefined && !/^\d+$/.test(values.snaplen)) throw new KestrelError('KES_USAGE', `inspect: -s wants a number, got '${values.snaplen}'`);
+    if (values['print-ascii'] && values['print-hex']) throw new KestrelError('KES_USAGE', 'inspect: -A and -X exclude each other');
+    const printing = !values.write && !values.quiet;
+    const needState = printing || filterText !== '';
+    // Compile the format and the filter before opening the file: bad input fails fast.
+    const manager = new ContainerManager({ docker: false, podman: false, containerd: false, cri: false });
+    const registry = needState ? buildRegistry(manager) : null;
+    const format = printing ? new CompiledFormat(values.print ?? DEFAULT_FORMAT, registry!) : null;
+    const filter: CompiledFilter<EvalContext> | null = filterText !== '' ? compileFilter<EvalContext>(filterText, registry!) : null;
     const src = new FileSource(values.read, { sysdigCompat: !values['all-events'] });
     await src.open();
+    let insp: Inspector | null = null;
+    /** Runs the state on one event; true when it passes the filter. */
+    const admit = (ev: EventView): boolean => {
+      if (insp === null) {
+        insp = new Inspector(ev);
+        insp.seed(src.header);
+        insp.containerId = (t) => manager.refFor(t.cgroups).id === 'host' ? '' : manager.refFor(t.cgroups).id;
+        const mode: BufferMode = values['print-hex'] ? 'hex' : values['print-ascii'] ? 'ascii' : values.verbose || values.json ? 'full' : 'normal';
+        if (mode !== 'normal') insp.argsRenderer = (e, rc) => renderArgsMode(e, rc, mode);
+      }
+      if (ev.type === 272 || ev.type === 324) {
+        const r = containerInfoFromEvent(ev);
+        if (r !== null && r.ok) manager.preload(r.info);
+      }
+      const ctx = insp.process(ev);
+      let ok = true;
+      if (filter !== null) {
+        // A filter that names event types skips the others without evaluating anything.
+        const types = filter.evtTypes;
+        ok = (types === null || (ev.type < EVENT_COUNT && types.has(ev.type))) && filter.match(ctx);
+      }
+      insp.endEvent(ev);
+      return ok;
+    };
     try {
       if (values.write) {
         const gzip = values.compress === true || values.write.endsWith('.gz');
@@ -100,6 +166,7 @@ export const command: Command = {
           while (n < limit) {
             const more = await src.nextBatch((ev) => {
               if (n >= limit) return;
+              if (filter !== null && !admit(ev)) return;
               n++;
               w.writeEvent(ev);
             });
@@ -127,10 +194,16 @@ export const command: Command = {
       }
       const out = new Out();
       let n = 0;
+      const fmt = format!;
+      const json = values.json === true;
       const each = (ev: EventView) => {
         if (n >= limit) return;
+        // -n counts events read, like sysdig's -n.
         n++;
-        out.push(formatEventLine(ev) + '\n');
+        const pass = admit(ev);
+        if (!pass || insp!.hidden(ev)) return;
+        const line = json ? fmt.json(insp!.ctx, JSON_OPTS) : fmt.format(insp!.ctx);
+        if (line !== null) out.push(line + '\n');
       };
       while (n < limit && !out.closed) {
         const more = await src.nextBatch(each);
