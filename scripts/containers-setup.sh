@@ -11,7 +11,9 @@
 # Images: localhost/testimg:1 (podman store; containerd namespaces default and k8s.io) and a
 # stand-in registry.k8s.io/pause:3.6 in k8s.io for CRI pod sandboxes.
 # Prints `key=value` lines at the end (podman_sock, containerd_sock, containerd_root...).
-# Exit status: 0 when every requested runtime is usable; 1 otherwise (with the reason on stderr).
+# Exit status: 0 when every requested runtime is usable; 3 when the packages could not be
+# installed (no Debian mirror); 1 otherwise (with the reason on stderr).
+# `started_<runtime>=1` lines say which daemons this run started (the caller may stop them).
 set -uo pipefail
 W=${KESTREL_CTR_DIR:-/tmp/kestrel-containers-test}
 IMG=${IMG:-localhost/testimg:1}
@@ -42,7 +44,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   timeout 300 apt-get update -qq >/dev/null 2>&1 || true
   if ! timeout 600 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
-    log "apt-get install ${missing[*]} failed"; exit 1
+    log "apt-get install ${missing[*]} failed"; exit 3
   fi
 fi
 
@@ -80,6 +82,7 @@ events_logger = "file"'
     mkdir -p /run/podman
     setsid podman system service --time=0 unix:///run/podman/podman.sock >"$W/podman-service.log" 2>&1 < /dev/null &
     echo $! > "$W/podman-service.pid"
+    echo "started_podman=1"
     ok=0
     for _ in $(seq 100); do
       curl -s -m 1 --unix-socket /run/podman/podman.sock http://d/_ping >/dev/null 2>&1 && { ok=1; break; }
@@ -115,6 +118,7 @@ EOF
     log "starting containerd"
     setsid containerd --config "$W/containerd.toml" >"$W/containerd.log" 2>&1 < /dev/null &
     echo $! > "$W/containerd.pid"
+    echo "started_containerd=1"
     for _ in $(seq 100); do timeout 2 ctr -a "$S" version >/dev/null 2>&1 && break; sleep 0.1; done
   fi
   if ! timeout 5 ctr -a "$S" version >/dev/null 2>&1; then
