@@ -223,7 +223,7 @@ function boolOf(v: unknown): boolean | null {
 }
 
 /** Comparator for `v op literal` on a scalar value of category `cat`. */
-function literalPred(cat: Cat, type: FieldType, op: CmpOp, lit: Value, what: string): Pred {
+function literalPred(cat: Cat, type: FieldType, op: CmpOp, lit: Value, what: string, opAt: { readonly pos: Pos; readonly macro?: string }): Pred {
   switch (cat) {
     case 'str': {
       const k = lit.value;
@@ -292,7 +292,7 @@ function literalPred(cat: Cat, type: FieldType, op: CmpOp, lit: Value, what: str
       break;
     }
   }
-  return fail('KES_FILTER_TYPE', `operator '${op}' cannot be used on ${what} (${type})`, lit);
+  return fail('KES_FILTER_TYPE', `operator '${op}' cannot be used on ${what} (${type})`, opAt);
 }
 
 function bufferPred(op: 'contains' | 'startswith' | 'endswith' | 'bcontains' | 'bstartswith', k: Buffer): Pred {
@@ -529,7 +529,7 @@ class CodeGen {
     let p: Pred;
     if (mod !== undefined) {
       const items = (right as ListValue).items;
-      const preds = items.map((it) => literalPred(l.cat, l.type, op, it, what));
+      const preds = items.map((it) => literalPred(l.cat, l.type, op, it, what, at));
       p = combine(mod, preds);
     } else if (op === 'in' || op === 'intersects' || op === 'pmatch') {
       const items = right.kind === 'list' ? right.items : [right as Value];
@@ -541,7 +541,7 @@ class CodeGen {
       }
     } else {
       if (right.kind === 'list') fail('KES_FILTER_TYPE', `operator '${op}' takes a single value, not a list`, right);
-      p = literalPred(l.cat, l.type, op, right as Value, what);
+      p = literalPred(l.cat, l.type, op, right as Value, what, at);
     }
     if (l.shape === 'list') {
       const inner = p;
