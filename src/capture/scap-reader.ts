@@ -16,6 +16,7 @@
 import { open as fsOpen, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
 import { KestrelError } from '../errors.js';
 import { EventView } from '../events/event-view.js';
 import type { CaptureHeader } from './types.js';
@@ -46,15 +47,28 @@ class PlainInput implements ByteInput {
   close(): Promise<void> { return this.fh.close(); }
 }
 
+/** An in-memory capture (tests, small captures already in memory). */
+class MemoryInput implements ByteInput {
+  private pos = 0;
+  constructor(private data: Buffer) {}
+  async read(buf: Buffer, off: number, len: number): Promise<number> {
+    const n = Math.min(len, this.data.length - this.pos);
+    this.data.copy(buf, off, this.pos, this.pos + n);
+    this.pos += n;
+    return n;
+  }
+  async close(): Promise<void> { /* nothing to release */ }
+}
+
 class GzipInput implements ByteInput {
   private it: AsyncIterator<Buffer>;
   private pending: Buffer | null = null;
   private ppos = 0;
   private done = false;
   private stream: ReturnType<typeof createGunzip>;
-  private src: ReturnType<typeof createReadStream>;
-  constructor(path: string) {
-    this.src = createReadStream(path, { highWaterMark: 1 << 20 });
+  private src: Readable;
+  constructor(source: string | Buffer) {
+    this.src = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : Readable.from([source]);
     this.stream = createGunzip({ chunkSize: 1 << 20 });
     this.src.on('error', (e) => this.stream.destroy(e));
     this.src.pipe(this.stream);
@@ -148,7 +162,17 @@ export class ScapReader {
     } else {
       input = new PlainInput(fh);
     }
-    const r = new ScapReader(input, path, Math.max(64, opts.chunkSize ?? CHUNK));
+    return ScapReader.start(input, path, gz, opts);
+  }
+
+  /** Reads a capture held in memory (plain or gzip); `name` is used in messages. */
+  static async fromBuffer(data: Buffer, name = '<buffer>', opts: ScapReaderOptions = {}): Promise<ScapReader> {
+    const gz = data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
+    return ScapReader.start(gz ? new GzipInput(data) : new MemoryInput(data), name, gz, opts);
+  }
+
+  private static async start(input: ByteInput, name: string, gz: boolean, opts: ScapReaderOptions): Promise<ScapReader> {
+    const r = new ScapReader(input, name, Math.max(64, opts.chunkSize ?? CHUNK));
     r.gzip = gz;
     try {
       await r.readHeaderPhase();
