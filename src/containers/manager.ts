@@ -18,10 +18,10 @@ import { ContainerInfo, HOST_REF, type ContainerRef } from './types.js';
 export interface ContainerManagerOptions {
   /** Prefix for every default socket/state path (e.g. '/host' when the host's / is mounted there). */
   hostRoot?: string;
-  /** Docker API socket; false disables. Default /var/run/docker.sock. */
-  docker?: string | false;
-  /** podman API socket; false disables. Default /run/podman/podman.sock. */
-  podman?: string | false;
+  /** Docker API socket(s), tried in order; false disables. Default /var/run/docker.sock. */
+  docker?: string | readonly string[] | false;
+  /** podman API socket(s) (rootful, rootless per user); false disables. Default /run/podman/podman.sock. */
+  podman?: string | readonly string[] | false;
   /** containerd: state dir (bundles) and API socket; false disables. */
   containerd?: { stateDir?: string; socket?: string | false } | false;
   /** CRI runtime sockets, tried in order; false disables. */
@@ -74,11 +74,11 @@ export interface ContainerManagerStats {
   misses: number;
   fetches: number;
   fetchOk: number;
-  /** Failed fetch attempts per engine name, e.g. {podman: 2, cri: 1}. */
+  /** Failed engine attempts of fetches that got no answer at all, per engine name, e.g. {podman: 2, cri: 1}. */
   failuresByRuntime: Record<string, number>;
   /** Failed fetch attempts per reason (timeout, connect, not-found, bad-answer, too-large, error, queue-full). */
   failuresByReason: Record<string, number>;
-  /** Runtime requests that hit their deadline (also in failuresByReason.timeout). */
+  /** Runtime requests that hit their deadline, whether or not another engine answered. */
   timeouts: number;
   /** whenReady() waits that ended at their timeout without metadata. */
   waitTimeouts: number;
@@ -127,7 +127,10 @@ export class ContainerManager {
     if (opts.containerdNamespaces) cgOpts.containerdNamespaces = opts.containerdNamespaces;
     this.resolver = new CgroupResolver(cgOpts);
     const engines: MetadataEngine[] = [...(opts.engines ?? [])];
-    if (opts.podman !== false) engines.push(new DockerEngine({ flavor: 'podman', socket: opts.podman ?? `${root}/run/podman/podman.sock`, timeoutMs, maxBytes, labelMaxLen }));
+    const socks = (v: string | readonly string[] | undefined, d: string): readonly string[] => (v === undefined ? [d] : typeof v === 'string' ? [v] : v);
+    if (opts.podman !== false) {
+      for (const s of socks(opts.podman, `${root}/run/podman/podman.sock`)) engines.push(new DockerEngine({ flavor: 'podman', socket: s, timeoutMs, maxBytes, labelMaxLen }));
+    }
     if (opts.cri !== false) {
       const socks = opts.cri ?? [`${root}/run/containerd/containerd.sock`, `${root}/run/crio/crio.sock`, `${root}/run/k3s/containerd/containerd.sock`];
       for (const s of socks) engines.push(new CriEngine({ socket: s, timeoutMs, maxBytes, labelMaxLen }));
@@ -140,7 +143,9 @@ export class ContainerManager {
         timeoutMs, maxBytes, labelMaxLen,
       }));
     }
-    if (opts.docker !== false) engines.push(new DockerEngine({ flavor: 'docker', socket: opts.docker ?? `${root}/var/run/docker.sock`, timeoutMs, maxBytes, labelMaxLen }));
+    if (opts.docker !== false) {
+      for (const s of socks(opts.docker, `${root}/var/run/docker.sock`)) engines.push(new DockerEngine({ flavor: 'docker', socket: s, timeoutMs, maxBytes, labelMaxLen }));
+    }
     this.engines = engines;
   }
 
@@ -352,7 +357,10 @@ export class ContainerManager {
       this.fail(e, 'none', 'error', `no metadata source for ${e.ref.type} containers is configured`);
       return;
     }
-    let last: { engine: string; r: FetchResult } | null = null;
+    // Engines are tried in order; the first answer wins. Failures are counted only when no
+    // engine answered (an absent cri-o socket on a containerd node is not a problem), except
+    // timeouts, which are always counted: a silent socket delays every lookup behind it.
+    const failures: { engine: string; reason: FetchFailure; detail: string }[] = [];
     for (const en of candidates) {
       // Each engine fills a scratch copy so a half-answer never leaks into the live entry.
       const scratch = new ContainerInfo(e.ref);
@@ -364,29 +372,27 @@ export class ContainerManager {
       }
       if (this.closed) return;
       if (r.ok) {
+        // Keep the key the entry is filed under (the cgroup's id).
+        scratch.fullId = e.ref.fullId;
+        scratch.id = e.ref.id;
         e.info = scratch;
-        if (scratch.fullId !== e.ref.fullId && !this.byFull.has(scratch.fullId)) {
-          // The runtime told the full id of a container the cgroup only named partially.
-          scratch.fullId = e.ref.fullId;
-        }
         e.state = 'ok';
         e.lastError = '';
         this.s.fetchOk++;
+        for (const f of failures) if (f.reason === 'timeout') this.s.timeouts++;
         this.settle(e);
         for (const l of this.listeners) {
           try { l(scratch); } catch { /* a listener's bug must not stop the manager */ }
         }
         return;
       }
-      this.count(en.name, r.reason);
-      last = { engine: en.name, r };
+      failures.push({ engine: en.name, reason: r.reason, detail: r.detail });
     }
-    if (last !== null && !last.r.ok) {
-      e.state = 'failed';
-      e.lastError = `${last.engine}: ${last.r.detail}`;
-      e.nextRetryAt = Date.now() + this.o.retryAfterMs * e.attempts;
-      this.settle(e);
-    }
+    for (const f of failures) this.count(f.engine, f.reason);
+    e.state = 'failed';
+    e.lastError = failures.map((f) => `${f.engine}: ${f.detail}`).join('; ');
+    e.nextRetryAt = Date.now() + this.o.retryAfterMs * e.attempts;
+    this.settle(e);
   }
 
   private count(runtime: string, reason: FetchFailure | 'queue-full'): void {

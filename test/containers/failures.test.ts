@@ -234,3 +234,19 @@ test('bounded: entries are evicted oldest-first, the fetch queue has a cap', asy
     m.close();
   }
 });
+
+test('several sockets: the first answer wins; failures before it are not counted, timeouts are', async () => {
+  const good = await httpServer((_req, res) => { res.writeHead(200); res.end(JSON.stringify({ Id: H, Name: '/second', Config: { Image: 'x:1' } })); });
+  const slow = await silent();
+  const m = new ContainerManager({ podman: [join(dir, 'absent.sock'), slow, good], docker: false, cri: false, containerd: false, requestTimeoutMs: 200 });
+  try {
+    const info = await m.whenReady(m.refFor([`0::/libpod_parent/libpod-${H}`]), 3000);
+    assert.equal(info?.name, 'second');
+    const s = m.stats();
+    assert.deepEqual(s.failuresByRuntime, {});
+    assert.equal(s.timeouts, 1, 'the silent socket delayed the lookup');
+    assert.equal(s.fetchOk, 1);
+  } finally {
+    m.close();
+  }
+});
