@@ -2,5 +2,7 @@
 import type { Command } from './command.js';
 import { command as version } from './commands/version/index.js';
 import { command as inspect } from './commands/inspect/index.js';
+import { command as run } from './commands/run/index.js';
+import { command as rules } from './commands/rules/index.js';
 
-export const COMMANDS: readonly Command[] = [version, inspect];
+export const COMMANDS: readonly Command[] = [version, inspect, run, rules];

@@ -70,7 +70,9 @@ function isUnknownFieldError(err: string): boolean {
 
 /** Where an offset inside a condition lands, for messages: the condition's own position. */
 function at(pos: Pos, off: number, text: string): string {
-  return off >= 0 ? ` (at offset ${off} of the condition${text.length > 160 ? '' : `: "${text}"`})` : '';
+  if (off < 0) return '';
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return ` (at offset ${off} of the condition${flat.length > 160 ? '' : `: "${flat}"`})`;
 }
 
 export interface CompileOutput<A, M, F> {
