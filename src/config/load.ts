@@ -185,6 +185,9 @@ function where(p: Path, sources: readonly Source[], overridden: ReadonlyMap<stri
     const o = overridden.get(keyOf(p.slice(0, i)));
     if (o !== undefined) return `-o ${o}`;
   }
+  // An unknown key created by an override of something below it (-o webservr.enabled=…).
+  const k = keyOf(p);
+  for (const [ok, o] of overridden) if (ok.startsWith(k + '.') || ok.startsWith(k + '[')) return `-o ${o}`;
   for (let i = sources.length - 1; i >= 0; i--) {
     const w = locate(sources[i]!, p);
     if (w) return w;

@@ -34,7 +34,11 @@ export const CONFIG_SCHEMA = obj({
   /** Empty: the engine's built-in default rules. */
   rules_files: list(str('')),
   engine: obj({
-    kind: oneOf('modern_ebpf', ['modern_ebpf', 'replay', 'nodriver'] as const),
+    // kmod/ebpf/gvisor are accepted so Falco's own falco.yaml loads; the engine reports them unsupported.
+    kind: oneOf('modern_ebpf', ['modern_ebpf', 'replay', 'nodriver', 'kmod', 'ebpf', 'gvisor'] as const),
+    kmod: obj({ buf_size_preset: int(4, 1, 10), drop_failed_exit: bool(false) }),
+    ebpf: obj({ probe: str('${HOME}/.falco/falco-bpf.o'), buf_size_preset: int(4, 1, 10), drop_failed_exit: bool(false) }),
+    gvisor: obj({ config: str(''), root: str('') }),
     modern_ebpf: obj({
       cpus_for_each_buffer: int(2, 0),
       buf_size_preset: int(4, 1, 10),
