@@ -149,7 +149,7 @@ test('-o errors say which option', () => {
   e = configError(() => loadConfig({ overrides: ['rules_files[5]=/x'] }));
   assert.match(e.message, /index 5 is past the end/);
   e = configError(() => loadConfig({ overrides: ['json_output.x=1'] }));
-  assert.match(e.message, /json_output: is not a mapping/);
+  assert.match(e.message, /-o json_output.x=1: json_output: expected true or false, got a mapping/);
 });
 
 test('config_files: files and directories merged in order (append for lists)', () => {
