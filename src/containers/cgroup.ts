@@ -156,15 +156,19 @@ export function readNamespaces(pid: number | 'self', procRoot = '/proc'): { pid:
   }
 }
 
-let refNs: { pid: string; mnt: string } | null | undefined;
+const refNs = new Map<string, { pid: string; mnt: string } | null>();
 
 /**
  * The host's namespaces to compare against: init's (pid 1) when readable, else kestrel's own
  * (valid when kestrel runs in the host namespaces, as the DaemonSet does with hostPID).
  */
 export function referenceNamespaces(procRoot = '/proc'): { pid: string; mnt: string } | null {
-  if (refNs === undefined) refNs = readNamespaces(1, procRoot) ?? readNamespaces('self', procRoot);
-  return refNs;
+  let r = refNs.get(procRoot);
+  if (r === undefined) {
+    r = readNamespaces(1, procRoot) ?? readNamespaces('self', procRoot);
+    refNs.set(procRoot, r);
+  }
+  return r;
 }
 
 /**

@@ -5,3 +5,4 @@ export { ContainerManager, type ContainerManagerOptions, type ContainerManagerSt
 export { makeContainerFields, containerRefOf, type ContainerFieldAccess } from './fields.js';
 export * from './scap-json.js';
 export type { MetadataEngine, FetchResult, FetchFailure } from './engine.js';
+export { containerConfigFromPlugins, type ContainerConfig } from './config.js';

@@ -101,8 +101,6 @@ test('namespace isolation: a fake /proc with differing pid+mnt namespaces', () =
     mk('100', '4026531836', '4026531832');
     mk('200', '4026532001', '4026532002');
     mk('300', '4026531836', '4026532009'); // own mount ns only (e.g. a systemd PrivateTmp service)
-    // referenceNamespaces() is computed once per process from the first procRoot it sees;
-    // this test file is the only user of it in its process.
     assert.equal(isNamespaceIsolated(100, root), false);
     assert.equal(isNamespaceIsolated(200, root), true);
     assert.equal(isNamespaceIsolated(300, root), false);
