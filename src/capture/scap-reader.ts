@@ -85,7 +85,7 @@ class GzipInput implements ByteInput {
         } catch (e) {
           const msg = e instanceof Error ? e.message : String(e);
           if ((e as NodeJS.ErrnoException).code?.startsWith('Z_') || /unexpected end|incorrect header|invalid/i.test(msg)) {
-            throw new KestrelError('KES_SCAP_CORRUPT', `gzip stream is corrupt or truncated (${msg}) after ${-1} bytes`);
+            throw new KestrelError('KES_SCAP_CORRUPT', `gzip stream is corrupt or truncated (${msg})`);
           }
           throw new KestrelError('KES_IO', `cannot read capture: ${msg}`, { cause: e });
         }
@@ -207,9 +207,12 @@ export class ScapReader {
       try {
         got = await this.input.read(this.buf, this.end, this.buf.length - this.end);
       } catch (e) {
-        if (e instanceof KestrelError) {
-          throw new KestrelError(e.code, `${this.path}: ${e.message.replace('after -1 bytes', `at offset ${this.base + this.end} (uncompressed)`)}`);
+        if (e instanceof KestrelError && e.code === 'KES_SCAP_CORRUPT') {
+          const at = this.base + this.start;
+          const name = this.end - this.start >= 4 ? blockName(this.buf.readUInt32LE(this.start)) : 'block';
+          throw this.corrupt(at, name, `${e.message} at uncompressed offset ${this.base + this.end}`);
         }
+        if (e instanceof KestrelError) throw e;
         throw new KestrelError('KES_IO', `${this.path}: read failed: ${(e as Error).message}`, { cause: e });
       }
       if (got === 0) this.eof = true;
@@ -262,7 +265,7 @@ export class ScapReader {
     const major = b.readUInt16LE(s + 12);
     const minor = b.readUInt16LE(s + 14);
     if (major !== 1) {
-      throw new KestrelError('KES_SCAP_UNSUPPORTED', `${this.path}: scap version ${major}.${minor} at offset ${off} is not supported (major 1 only)`);
+      throw new KestrelError('KES_SCAP_UNSUPPORTED', `${this.path}: SHB block at offset ${off}: scap version ${major}.${minor} is not supported (major 1 only)`);
     }
     this.sections.push({ major, minor, optionsLength: len - 28 });
   }
