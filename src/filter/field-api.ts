@@ -31,6 +31,8 @@ export interface FieldDef<C = unknown> {
   readonly isList?: boolean;
   /** Hidden from `kestrel fields` listings (deprecated aliases). */
   readonly deprecated?: boolean;
+  /** How output formats print a value when it differs from the plain text (e.g. zero padding). */
+  readonly display?: (v: FieldValue) => string;
   /**
    * The extractor may return several values (an array) and a comparison holds if it holds for
    * any of them: libsinsp's custom comparisons of proc.aname/proc.apid without an index (any

@@ -102,7 +102,7 @@ export class CompiledFormat {
       if (v === null) {
         if (!this.printAll) return null;
         t = '<NA>';
-      } else t = valueText(v);
+      } else t = f.def.display !== undefined ? f.def.display(v) : valueText(v);
       if (f.width > t.length) t = t + ' '.repeat(f.width - t.length);
       out += t + this.literals[k + 1];
     }

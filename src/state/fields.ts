@@ -24,6 +24,7 @@ type X = (c: C, arg: string | number | undefined) => FieldValue;
 interface Spec {
   name: string; type: FieldType; desc: string; x: X;
   arg?: 'none' | 'required' | 'optional'; argKind?: 'index' | 'key'; isList?: boolean; deprecated?: boolean;
+  display?: (v: FieldValue) => string;
 }
 
 const EF_USES_FD = 1 << 2, EF_READS_FROM_FD = 1 << 3, EF_WRITES_TO_FD = 1 << 4, EF_WAITS = 1 << 7;
@@ -75,9 +76,8 @@ function cmdline(t: ThreadInfo): string {
   return s;
 }
 function exeline(t: ThreadInfo): string {
-  let s = t.exe;
-  for (let i = 0; i < t.args.length; i++) s += ' ' + t.args[i];
-  return s;
+  // sinsp always puts a space after the exe, even without arguments.
+  return t.exe + ' ' + t.args.join(' ');
 }
 
 /** Ancestor n of t (0 = t itself), following the parent chain through main threads. */
@@ -238,6 +238,9 @@ function fsPath(c: C, which: 0 | 1 | 2, raw: boolean): string | null {
 
 function ts(c: C): bigint { return c.ev.ts(); }
 
+/** sysdig prints these times zero-padded to 9 digits. */
+const PAD9 = { display: (v: FieldValue): string => { const s = String(v); return s.length >= 9 ? s : '000000000'.slice(s.length) + s; } };
+
 // ---- the table ----
 
 const S: Spec[] = [];
@@ -255,14 +258,14 @@ f('evt.datetime', 'string', 'event timestamp as a time string that includes the 
 f('evt.datetime.s', 'string', 'event timestamp as a datetime string with no nanoseconds', (c) => dateTime(ts(c), false));
 f('evt.rawtime', 'abstime', 'absolute event timestamp, i.e. nanoseconds from epoch', (c) => ts(c));
 f('evt.rawtime.s', 'abstime', 'integer part of the event timestamp (seconds since epoch)', (c) => ts(c) / 1000000000n);
-f('evt.rawtime.ns', 'abstime', 'fractional part of the absolute event timestamp', (c) => ts(c) % 1000000000n);
-f('evt.reltime', 'reltime', 'number of nanoseconds from the beginning of the capture', (c) => ts(c) - c.inspector.firstTs);
+f('evt.rawtime.ns', 'abstime', 'fractional part of the absolute event timestamp', (c) => ts(c) % 1000000000n, PAD9);
+f('evt.reltime', 'reltime', 'number of nanoseconds from the beginning of the capture', (c) => ts(c) - c.inspector.firstTs, PAD9);
 f('evt.reltime.s', 'reltime', 'number of seconds from the beginning of the capture', (c) => (ts(c) - c.inspector.firstTs) / 1000000000n);
-f('evt.reltime.ns', 'reltime', 'fractional part (in ns) of the time from the beginning of the capture', (c) => (ts(c) - c.inspector.firstTs) % 1000000000n);
+f('evt.reltime.ns', 'reltime', 'fractional part (in ns) of the time from the beginning of the capture', (c) => (ts(c) - c.inspector.firstTs) % 1000000000n, PAD9);
 f('evt.outputtime', 'string', 'the event time as printed by the default output (like evt.time)', (c) => timeOfDay(ts(c), true));
 f('evt.deltatime', 'reltime', 'delta between this event and the previous event, in nanoseconds', (c) => (c.inspector.prevTs === 0n ? 0n : ts(c) - c.inspector.prevTs));
 f('evt.deltatime.s', 'reltime', 'integer part of the delta between this event and the previous event', (c) => (c.inspector.prevTs === 0n ? 0n : (ts(c) - c.inspector.prevTs) / 1000000000n));
-f('evt.deltatime.ns', 'reltime', 'fractional part of the delta between this event and the previous event', (c) => (c.inspector.prevTs === 0n ? 0n : (ts(c) - c.inspector.prevTs) % 1000000000n));
+f('evt.deltatime.ns', 'reltime', 'fractional part of the delta between this event and the previous event', (c) => (c.inspector.prevTs === 0n ? 0n : (ts(c) - c.inspector.prevTs) % 1000000000n), PAD9);
 f('evt.dir', 'string', "event direction, '>' for enter events and '<' for exit events", (c) => (c.ev.type < EVENT_COUNT ? (EVENT_DIR[c.ev.type] === 'E' ? '>' : '<') : null));
 f('evt.type', 'string', "the name of the event (e.g. 'open')", (c) => evtTypeName(c));
 f('evt.type.is', 'uint32', 'returns 1 for events of the type given as argument (evt.type.is.open)', (c, a) => (evtTypeName(c) === a ? 1 : 0), { arg: 'required', argKind: 'key' });
@@ -270,10 +273,24 @@ f('syscall.type', 'string', 'for system call events, the name of the system call
   const t = c.ev.type;
   if (t >= EVENT_COUNT) return null;
   const cat = EVENT_CATEGORY[t];
-  if (cat === 128 || cat === 256 || t === 16 || t === 186 || t === 152 || t === 234 || t === 232) return null;
+  if (cat === 128 || cat === 256 || t === 152 || t === 234 || t === 232) return null;
   return evtTypeName(c);
 });
-f('evt.category', 'string', "the event category, e.g. 'file', 'net', 'memory'", (c) => (c.ev.type < EVENT_COUNT ? CATEGORY_NAME[EVENT_CATEGORY[c.ev.type]] ?? 'unknown' : null));
+f('evt.category', 'string', "the event category, e.g. 'file', 'net', 'memory'", (c) => {
+  if (c.ev.type >= EVENT_COUNT) return null;
+  const cat = EVENT_CATEGORY[c.ev.type];
+  if ((cat & 32) === 0) return CATEGORY_NAME[cat] ?? 'unknown';
+  // I/O events are named after the kind of fd they use.
+  const e = fdOf(c);
+  if (e === null) return 'unknown';
+  switch (e.type) {
+    case FdType.FILE: case FdType.FILE_V2: case FdType.DIRECTORY: return 'file';
+    case FdType.IPV4_SOCK: case FdType.IPV6_SOCK: case FdType.IPV4_SERVSOCK: case FdType.IPV6_SERVSOCK: return 'net';
+    case FdType.FIFO: case FdType.UNIX_SOCK: case FdType.EVENT: case FdType.SIGNALFD: case FdType.INOTIFY: return 'ipc';
+    case FdType.UNINITIALIZED: return 'unknown';
+    default: return 'other';
+  }
+});
 f('evt.cpu', 'int32', 'number of the CPU where this event happened', (c) => c.ev.cpu);
 f('evt.args', 'string', 'all the event arguments, aggregated into a single string', (c) => evtArgs(c));
 f('evt.info', 'string', "the event arguments as a string (same as evt.args for system calls)", (c) => evtArgs(c));
@@ -285,7 +302,8 @@ f('evt.buffer', 'bytebuf', 'the binary data buffer of I/O events (read, recvfrom
   return c.ev.buf.subarray(c.ev.poff[i], c.ev.poff[i] + c.ev.plen[i]);
 });
 f('evt.buflen', 'uint64', 'the length of the binary data buffer of I/O events', (c) => {
-  if (!isExit(c) || !(EVENT_FLAGS[c.ev.type] & (EF_READS_FROM_FD | EF_WRITES_TO_FD))) return null;
+  // sinsp: exit events of the I/O categories that have an fd, with a non-negative result.
+  if (!isExit(c) || (EVENT_CATEGORY[c.ev.type] & 32) === 0 || fdOf(c) === null) return null;
   const r = rawres(c);
   return r === null || r < 0 ? null : r;
 });
@@ -301,7 +319,7 @@ f('evt.is_io_read', 'bool', "'true' for events that read from FDs", (c) => (c.ev
 f('evt.is_io_write', 'bool', "'true' for events that write to FDs", (c) => (c.ev.type < EVENT_COUNT && (EVENT_FLAGS[c.ev.type] & EF_WRITES_TO_FD) !== 0));
 f('evt.io_dir', 'string', "'r' for events that read from FDs, 'w' for events that write to FDs", (c) => {
   const fl = c.ev.type < EVENT_COUNT ? EVENT_FLAGS[c.ev.type] : 0;
-  return fl & EF_READS_FROM_FD ? 'r' : fl & EF_WRITES_TO_FD ? 'w' : null;
+  return fl & EF_READS_FROM_FD ? 'read' : fl & EF_WRITES_TO_FD ? 'write' : null;
 });
 f('evt.is_wait', 'bool', "'true' for events that make the thread wait", (c) => (c.ev.type < EVENT_COUNT && (EVENT_FLAGS[c.ev.type] & EF_WAITS) !== 0));
 f('evt.is_syslog', 'bool', "'true' for events that are writes to /dev/log", (c) => { const e = fdOf(c); return e !== null && e.name === '/dev/log' && (EVENT_FLAGS[c.ev.type] & EF_WRITES_TO_FD) !== 0; });
@@ -320,7 +338,7 @@ f('evt.is_open_create', 'bool', "'true' for open/openat/openat2/creat events whe
   if (!isOpenExit(c)) return false;
   return c.ev.type === 59 || (fi >= 0 && (int(c.ev, fi) & 4) !== 0);
 });
-f('evt.latency', 'reltime', 'delta between an exit event and the corresponding enter event, in nanoseconds', (c) => (isExit(c) && c.enterValid && c.thread ? ts(c) - c.thread.enterTs : 0n));
+f('evt.latency', 'reltime', 'delta between an exit event and the corresponding enter event, in nanoseconds', (c) => (c.thread ? c.thread.latency : 0n));
 f('evt.hostname', 'string', 'the hostname of the machine the event comes from', (c) => c.inspector.hostname || null);
 f('evt.source', 'string', "the event source ('syscall')", () => 'syscall');
 f('evt.abspath', 'string', 'absolute path computed from dirfd and name (evt.abspath.src / .dst for two-path calls)', (c, a) => fsPath(c, a === 'dst' ? 2 : a === 'src' ? 1 : 0, false), { arg: 'optional', argKind: 'key' });
@@ -365,16 +383,16 @@ f('proc.tty', 'uint32', "the controlling terminal of the process (0 for processe
 f('proc.exepath', 'string', 'the full executable path of the process', T((c, t) => t.exepath));
 f('proc.vpgid', 'int64', 'the process group id of the process, as seen from its current PID namespace', T((c, t) => t.vpgid));
 f('proc.is_vpgid_leader', 'bool', 'true if this process is the leader of the process group', T((c, t) => t.vpid === t.vpgid));
-f('proc.vpid', 'int64', 'the id of the process generating the event as seen from its current PID namespace', T((c, t) => t.vpid));
+f('proc.vpid', 'int64', 'the id of the process generating the event as seen from its current PID namespace', T((c, t) => (t.vpid === -1 ? null : t.vpid)));
 f('proc.pvpid', 'int64', 'the id of the parent process as seen from its current PID namespace', T((c, t) => c.inspector.threads.parent(t)?.vpid ?? null));
 f('proc.is_exe_writable', 'bool', "true if this process' executable file is writable by the same user that spawned the process", T((c, t) => t.exeWritable));
 f('proc.cmdnargs', 'uint64', 'the number of command line args (proc.args)', T((c, t) => t.args.length));
 f('proc.cmdlenargs', 'uint64', 'the total count of characters in the command line args (proc.args), without separators', T((c, t) => t.args.reduce((n, a) => n + a.length, 0)));
 f('proc.nthreads', 'uint64', 'the number of alive threads of the process generating the event', T((c, t) => { let n = 0; for (const x of c.inspector.threads.map.values()) if (x.pid === t.pid) n++; return n; }));
 f('proc.nchilds', 'uint64', 'the number of alive (not leader) threads of the process', T((c, t) => { let n = 0; for (const x of c.inspector.threads.map.values()) if (x.pid === t.pid && x.tid !== x.pid) n++; return n; }));
-f('thread.tid', 'int64', 'the id of the thread generating the event', (c) => (c.thread === null ? null : c.thread.tid));
+f('thread.tid', 'int64', 'the id of the thread generating the event', (c) => c.ev.tid);
 f('thread.ismain', 'bool', "'true' if the thread generating the event is the main one in the process", T((c, t) => t.tid === t.pid));
-f('thread.vtid', 'int64', 'the id of the thread generating the event as seen from its current PID namespace', T((c, t) => t.vtid));
+f('thread.vtid', 'int64', 'the id of the thread generating the event as seen from its current PID namespace', T((c, t) => (t.vtid === -1 ? null : t.vtid)));
 f('thread.cgroups', 'string', 'all the cgroups the thread belongs to, aggregated into a single string', T((c, t) => (t.cgroups.length ? t.cgroups.join(' ') : null)));
 f('thread.cgroup', 'string', 'the cgroup the thread belongs to, for a specific subsystem (thread.cgroup.cpuacct)', T((c, t, a) => {
   for (const cg of t.cgroups) { const eq = cg.indexOf('='); if (eq > 0 && cg.slice(0, eq) === a) return cg.slice(eq + 1); }
@@ -516,11 +534,13 @@ class Field implements FieldDef<C> {
   readonly name: string; readonly type: FieldType; readonly desc: string;
   readonly arg: 'none' | 'required' | 'optional'; readonly argKind?: 'index' | 'key';
   readonly isList?: boolean; readonly deprecated?: boolean;
+  readonly display?: (v: FieldValue) => string;
   readonly extract: X;
   constructor(s: Spec) {
     this.name = s.name; this.type = s.type; this.desc = s.desc; this.arg = s.arg ?? 'none';
     this.argKind = s.argKind; this.isList = s.isList ?? false; this.deprecated = s.deprecated ?? false;
     this.extract = s.x;
+    if (s.display) this.display = s.display;
   }
 }
 

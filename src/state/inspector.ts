@@ -22,6 +22,14 @@ import { containerIdFromCgroups } from './cgroups.js';
 const EF_CREATES_FD = 1 << 0, EF_DESTROYS_FD = 1 << 1, EF_USES_FD = 1 << 2;
 export const EF_ANY_FD = EF_CREATES_FD | EF_DESTROYS_FD | EF_USES_FD;
 
+/**
+ * Events sinsp handles without the per-thread enter bookkeeping and without creating threads:
+ * scheduler switches and the EF_SKIPPARSERESET meta events (procinfo, drop, …).
+ */
+const LOOKUP_ONLY = new Uint8Array(EVENT_COUNT);
+for (let t = 0; t < EVENT_COUNT; t++) if ((EVENT_FLAGS[t] & (1 << 8)) !== 0) LOOKUP_ONLY[t] = 1;
+LOOKUP_ONLY[146] = 1; LOOKUP_ONLY[152] = 1;
+
 const IS_ENTER = new Uint8Array(EVENT_COUNT);
 for (let t = 0; t < EVENT_COUNT; t++) IS_ENTER[t] = EVENT_DIR[t] === 'E' ? 1 : 0;
 
@@ -199,8 +207,9 @@ export class Inspector {
     if (this.pendingThread >= 0) { this.threads.remove(this.pendingThread); this.pendingThread = -1; }
 
     const ts = ev.ts();
-    if (this.firstTs < 0n) this.firstTs = ts;
     const type = ev.type;
+    // evt.reltime counts from the first event that is not a container event (those may carry ts 0).
+    if (this.firstTs < 0n && type !== 272 && type !== 324 && type !== 228) this.firstTs = ts;
     ctx.fd = null;
     ctx.fdNum = -1;
     ctx.enterValid = false;
@@ -213,18 +222,23 @@ export class Inspector {
     const isContainerEvt = type === 272 || type === 324 || type === 228;
     if (!isContainerEvt) this.sawOrdinary = true;
     if (ev.tid < 0 && isContainerEvt) t = this.containerThread(ev);
-    else if (ev.tid >= 0) {
+    else if (ev.tid > 0) {
+      // tid 0 (the idle task) never gets an entry, like in sinsp.
       t = this.threads.get(ev.tid) ?? null;
-      if (t === null && !(KIND[type] === K.CLONE && !IS_ENTER[type])) t = this.addUnknown(ev.tid);
+      // Scheduler events name many kernel threads: like sinsp, they only look threads up.
+      if (t === null && !(KIND[type] === K.CLONE && !IS_ENTER[type]) && LOOKUP_ONLY[type] === 0) t = this.addUnknown(ev.tid);
     }
     ctx.thread = t;
     const k = KIND[type];
 
     if (IS_ENTER[type]) {
-      if (t !== null) {
+      if (t !== null && (LOOKUP_ONLY[type] === 1)) {
+        t.lastAccessMs = Number(ts / 1000000n);
+      } else if (t !== null) {
         t.lastAccessMs = Number(ts / 1000000n);
         t.lastEventType = type;
         t.enterTs = ts;
+        t.latency = 0n;
         t.lastEventFd = (eflags & EF_USES_FD) !== 0 ? int(ev, 0, -1) : -1;
         if (k !== K.NONE) this.parseEnter(ev, t, k);
         if (t.lastEventFd >= 0) { ctx.fdNum = t.lastEventFd; ctx.fd = t.fds.get(t.lastEventFd) ?? null; }
@@ -233,6 +247,7 @@ export class Inspector {
       if (t !== null) {
         t.lastAccessMs = Number(ts / 1000000n);
         ctx.enterValid = t.lastEventType === type - 1;
+        if (t.enterTs !== 0n) t.latency = ts - t.enterTs;
         if ((eflags & EF_USES_FD) !== 0) {
           // Live exit-only events carry the fd; files take it from the enter event.
           const fi = P.fd[type];
@@ -257,7 +272,10 @@ export class Inspector {
   }
 
   /** Called by the source loop after all consumers saw the event. */
-  endEvent(ev: EventView): void {
+  endEvent(_ev: EventView): void { /* nothing yet */ }
+
+  /** Marks an event as output: evt.deltatime counts from the last event shown (as in sysdig). */
+  shown(ev: EventView): void {
     this.prevTs = ev.ts();
   }
 
@@ -282,16 +300,19 @@ export class Inspector {
       if (m) id = m[1];
     }
     const t = this.threads.get(-1) ?? new ThreadInfo();
-    t.tid = -1; t.pid = -1; t.ptid = -1; t.comm = 'container:' + id; t.exe = t.comm; t.containerId = id;
+    // The values sinsp 0.29.3 shows for this pseudo-thread.
+    t.tid = -1; t.pid = -1; t.ptid = 0; t.sid = -1; t.vpgid = -1; t.vtid = -2; t.vpid = -2; t.fdlimit = -1;
+    t.comm = 'container:' + id; t.exe = ''; t.cwd = ''; t.containerId = id;
     this.threads.add(t);
     return t;
   }
 
   private addUnknown(tid: number): ThreadInfo {
-    // sinsp adds a placeholder so later lookups do not repeat; its fields print as <NA>/-1.
+    // sinsp adds a placeholder so later lookups do not repeat; these are its values.
     const t = new ThreadInfo();
-    t.tid = tid; t.pid = -1; t.ptid = -1; t.comm = '<NA>'; t.exe = '<NA>'; t.uid = -1; t.gid = -1;
-    t.loginuid = -1;
+    t.tid = tid; t.pid = tid; t.ptid = -1; t.sid = -1; t.vpgid = -1; t.vtid = -1; t.vpid = -1;
+    t.comm = '<NA>'; t.exe = '<NA>'; t.cwd = ''; t.fdlimit = -1; t.uid = -1; t.gid = -1;
+    t.loginuid = -1; t.placeholder = true;
     this.threads.add(t);
     return t;
   }
@@ -562,12 +583,12 @@ export class Inspector {
       if (pid > 0) t.pid = pid;
       if (ptid >= 0) t.ptid = ptid;
     }
-    const m = this.threads.main(t);
-    if (P.cwd[type] >= 0 && P.cwd[type] < ev.nparams && ev.plen[P.cwd[type]] > 1) m.cwd = withSlash(str(ev, P.cwd[type]));
+    t.placeholder = false;
+    // sinsp 0.29.3 does not take the cwd from execve (it keeps the inherited one).
     if (P.fdlimit[type] >= 0) t.fdlimit = int(ev, P.fdlimit[type]);
     if (P.pgftMaj[type] >= 0) { t.pfmajor = uint(ev, P.pgftMaj[type]); t.pfminor = uint(ev, P.pgftMin[type]); }
     if (P.vmSize[type] >= 0) { t.vmsizeKb = uint(ev, P.vmSize[type]); t.vmrssKb = uint(ev, P.vmRss[type]); t.vmswapKb = uint(ev, P.vmSwap[type]); }
-    if (P.cgroups[type] >= 0 && P.cgroups[type] < ev.nparams) { t.cgroups = strList(ev, P.cgroups[type]); t.containerId = containerIdFromCgroups(t.cgroups); }
+    if (P.cgroups[type] >= 0 && P.cgroups[type] < ev.nparams) { t.cgroups = fixCgroups(strList(ev, P.cgroups[type])); t.containerId = containerIdFromCgroups(t.cgroups); }
     if (P.env[type] >= 0 && P.env[type] < ev.nparams) t.env = strList(ev, P.env[type]);
     if (P.tty[type] >= 0 && P.tty[type] < ev.nparams) t.tty = int(ev, P.tty[type]);
     const pg = P.pgid[type] >= 0 ? P.pgid[type] : P.vpgid[type];
@@ -582,7 +603,7 @@ export class Inspector {
     const tp = P.trustedExepath[type];
     if (tp >= 0 && tp < ev.nparams && ev.plen[tp] > 1) t.exepath = str(ev, tp);
     else if (t.lastEventType === type - 1 && t.enterStr !== '') t.exepath = t.enterStr.charCodeAt(0) === 47 ? t.enterStr : this.resolvePath(t, t.enterA, t.enterStr);
-    else t.exepath = t.exe;
+    else t.exepath = '';
     t.enterStr = '';
   }
 
@@ -627,7 +648,7 @@ export class Inspector {
     else if (parent) { c.uid = parent.uid; c.gid = parent.gid; }
     if (P.vtid[type] >= 0 && P.vtid[type] < ev.nparams) { c.vtid = int(ev, P.vtid[type]); c.vpid = int(ev, P.vpid[type]); }
     else { c.vtid = c.tid; c.vpid = c.pid; }
-    if (P.cgroups[type] >= 0 && P.cgroups[type] < ev.nparams) c.cgroups = strList(ev, P.cgroups[type]);
+    if (P.cgroups[type] >= 0 && P.cgroups[type] < ev.nparams) c.cgroups = fixCgroups(strList(ev, P.cgroups[type]));
     else if (parent) c.cgroups = parent.cgroups;
     c.containerId = containerIdFromCgroups(c.cgroups);
     if (P.vmSize[type] >= 0) { c.vmsizeKb = uint(ev, P.vmSize[type]); c.vmrssKb = uint(ev, P.vmRss[type]); c.vmswapKb = uint(ev, P.vmSwap[type]); }
@@ -663,6 +684,12 @@ function fillUnboundSource(e: FdInfo): void {
   e.name = tupleName(e);
 }
 
+/** sinsp reports the cgroup v2 "io" controller under its v1 name "blkio". */
+function fixCgroups(cg: string[]): string[] {
+  for (let i = 0; i < cg.length; i++) if (cg[i].startsWith('io=')) cg[i] = 'blkio=' + cg[i].slice(3);
+  return cg;
+}
+
 function isV4Mapped(a: Uint8Array): boolean {
   for (let i = 0; i < 10; i++) if (a[i] !== 0) return false;
   return a[10] === 0xff && a[11] === 0xff;
@@ -688,7 +715,7 @@ export function threadFromProc(p: ProcEntry): ThreadInfo {
   t.exe = p.exe; t.exepath = p.exepath; t.args = p.args; t.cwd = withSlash(p.cwd); t.fdlimit = Number(p.fdlimit);
   t.flags = p.flags; t.uid = p.uid; t.gid = p.gid; t.vmsizeKb = p.vmsizeKb; t.vmrssKb = p.vmrssKb;
   t.vmswapKb = p.vmswapKb; t.pfmajor = Number(p.pfmajor); t.pfminor = Number(p.pfminor); t.env = p.env;
-  t.vtid = p.vtid; t.vpid = p.vpid; t.cgroups = p.cgroups; t.root = p.root; t.loginuid = p.loginuid;
+  t.vtid = p.vtid; t.vpid = p.vpid; t.cgroups = fixCgroups(p.cgroups); t.root = p.root; t.loginuid = p.loginuid;
   t.exeWritable = p.exeWritable; t.capInheritable = p.capInheritable; t.capPermitted = p.capPermitted;
   t.capEffective = p.capEffective; t.containerId = containerIdFromCgroups(p.cgroups);
   return t;

@@ -26,7 +26,7 @@ export function makeRenderContext(insp: Inspector): RenderContext {
     comm(tid: number): string | null | undefined {
       const t = insp.threads.get(tid);
       // Placeholder entries (threads only seen through their events) have no name to show.
-      return t && !(t.pid === -1 && t.comm === '<NA>') ? t.comm : null;
+      return t && !t.placeholder ? t.comm : null;
     },
     cwd(ev: EventView): string | undefined {
       const t = insp.ctx.ev === ev ? insp.ctx.thread : insp.threads.get(ev.tid) ?? null;

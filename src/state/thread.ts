@@ -44,6 +44,8 @@ export class ThreadInfo {
   containerId = '';
   /** The process's fd table; shared by threads created with CLONE_FILES. */
   fds: FdTable = new FdTable();
+  /** Entry made up for a tid first seen in an event (no PL entry, no clone seen). */
+  placeholder = false;
   /** Set when procexit was seen; the entry is removed when the next event starts. */
   exited = false;
   /** Last enter event of this thread: its type, its fd (EF_USES_FD) and up to three values. */
@@ -58,6 +60,8 @@ export class ThreadInfo {
   enterTuple: Buffer | null = null;
   /** The enter event's timestamp, for latency. */
   enterTs = 0n;
+  /** Latency of the last exit event (reset by enter events), what evt.latency shows. */
+  latency = 0n;
 
   isMain(): boolean { return this.tid === this.pid; }
 }

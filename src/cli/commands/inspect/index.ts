@@ -203,7 +203,7 @@ export const command: Command = {
         const pass = admit(ev);
         if (!pass || insp!.hidden(ev)) return;
         const line = json ? fmt.json(insp!.ctx, JSON_OPTS) : fmt.format(insp!.ctx);
-        if (line !== null) out.push(line + '\n');
+        if (line !== null) { out.push(line + '\n'); insp!.shown(ev); }
       };
       while (n < limit && !out.closed) {
         const more = await src.nextBatch(each);
