@@ -16,7 +16,8 @@
 import type { Expr } from './ast.js';
 import { EVENT_COUNT, EVENT_NAME } from '../events/generated/event-table.js';
 
-type Codes = Set<number>;
+/** A set of event ids; null stands for "every event type" (most leaves), so it costs nothing. */
+type Codes = Set<number> | null;
 
 let ALL: readonly number[] | null = null;
 function allIds(): readonly number[] {
@@ -38,18 +39,31 @@ export function eventIdsByName(name: string): readonly number[] {
   return BY_NAME.get(name) ?? [];
 }
 
-function all(): Codes {
-  return new Set(allIds());
-}
-
 function complement(s: Codes): Codes {
-  const out: Codes = new Set();
+  if (s === null) return new Set();
+  if (s.size === 0) return null;
+  const out = new Set<number>();
   for (const i of allIds()) if (!s.has(i)) out.add(i);
   return out;
 }
 
-function namesToCodes(names: Iterable<string>): Codes {
-  const out: Codes = new Set();
+function intersect(a: Codes, b: Codes): Codes {
+  if (a === null) return b;
+  if (b === null) return a;
+  const out = new Set<number>();
+  for (const x of a) if (b.has(x)) out.add(x);
+  return out;
+}
+
+function unite(a: Codes, b: Codes): Codes {
+  if (a === null || b === null) return null;
+  const out = new Set(a);
+  for (const x of b) out.add(x);
+  return out.size === EVENT_COUNT ? null : out;
+}
+
+function namesToCodes(names: Iterable<string>): Set<number> {
+  const out = new Set<number>();
   for (const n of names) for (const id of eventIdsByName(n)) out.add(id);
   return out;
 }
@@ -62,43 +76,41 @@ function visit(e: Expr, negated: boolean): Codes {
   switch (e.kind) {
     case 'and':
     case 'or': {
-      const intersect = (e.kind === 'and') !== negated;
-      let acc: Codes | null = null;
+      const conj = (e.kind === 'and') !== negated;
+      let acc: Codes = conj ? null : new Set<number>();
       for (const c of e.children) {
         const s = visit(c, negated);
-        if (acc === null) acc = s;
-        else if (intersect) { for (const x of acc) if (!s.has(x)) acc.delete(x); }
-        else for (const x of s) acc.add(x);
+        acc = conj ? intersect(acc, s) : unite(acc, s);
       }
-      return acc ?? all();
+      return acc;
     }
     case 'not':
       return visit(e.child, !negated);
     case 'unary':
       // `evt.type exists` has codes (all of them), so its negation matches none.
       if (isEvtTypeField(e) && negated) return new Set();
-      return all();
+      return null;
     case 'binary': {
       const r = e.right;
       const op = e.op;
       if (isEvtTypeField(e) && (op === '=' || op === '==' || op === '!=' || op === 'in') && e.mod === undefined && (r.kind === 'value' || r.kind === 'list')) {
         const codes = namesToCodes(r.kind === 'value' ? [r.value] : r.items.map((i) => i.value));
         const invert = (op === '!=') !== negated;
-        return invert ? complement(codes) : codes;
+        return invert ? complement(codes) : codes.size === EVENT_COUNT ? null : codes;
       }
       // Neutral. (libsinsp refuses evt.type compared with a field or a transformer; we treat
       // those, and modifiers, as not constraining the type, which is safe for indexing.)
-      return all();
+      return null;
     }
     case 'identifier':
-      return all();
+      return null;
   }
 }
 
 /** Event type ids the condition can match; null when it matches every type. */
 export function evtTypesOf(e: Expr): Set<number> | null {
   const s = visit(e, false);
-  return s.size === EVENT_COUNT ? null : s;
+  return s !== null && s.size === EVENT_COUNT ? null : s;
 }
 
 /** Sorted distinct event names of a set of ids (for messages and comparisons with Falco). */
