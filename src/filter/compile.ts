@@ -513,7 +513,9 @@ class CodeGen {
       if (l.shape === 'list') {
         const inner = p2;
         p2 = op === 'in' ? (a, b) => Array.isArray(a) && a.every((x) => inner(x, b)) : (a, b) => Array.isArray(a) && a.some((x) => inner(x, b));
-      } else if (l.shape === 'any') {
+      } else {
+        // 'any' fields, and any other field whose extractor hands back several values (see
+        // the note on `shape` below): true if the comparison holds for one of them.
         const inner = p2;
         p2 = (a, b) => (Array.isArray(a) ? a.some((x) => inner(x, b)) : inner(a, b));
       }
@@ -547,7 +549,10 @@ class CodeGen {
       const inner = p;
       // libsinsp: `in` holds if every value of the list is in the set, `intersects` if one is.
       p = op === 'in' ? (v) => Array.isArray(v) && v.every(inner) : (v) => Array.isArray(v) && v.some(inner);
-    } else if (l.shape === 'any') {
+    } else {
+      // A field declared neither list nor matchAny that still returns an array at run time
+      // (e.g. proc.aname without an index, if its FieldDef does not say matchAny) gets the
+      // libsinsp any-value semantics rather than a silent false. One Array.isArray per check.
       const inner = p;
       p = (v) => (Array.isArray(v) ? v.some(inner) : inner(v));
     }

@@ -212,6 +212,17 @@ test('val(): field-to-field comparisons', () => {
   assert.equal(run('proc.name in val(proc.argv)', { 'proc.argv': ['x', 'myexe'] }), true);
 });
 
+test('a field not declared as a list that returns several values matches if one does', () => {
+  // proc.pname is a plain string field in the test registry; give it an array at run time.
+  const extra = { 'proc.pname': ['sh', 'bash'] };
+  assert.equal(run('proc.pname = bash', extra), true);
+  assert.equal(run('proc.pname in (zsh, sh)', extra), true);
+  assert.equal(run('proc.pname = zsh', extra), false);
+  assert.equal(run('proc.pname != sh', extra), true);
+  assert.equal(run('proc.pname = val(proc.name)', { 'proc.pname': ['x', 'myexe'] }), true);
+  assert.equal(run('tolower(proc.pname) = bash', { 'proc.pname': ['SH', 'BASH'] }), true);
+});
+
 test('list fields: `in` needs every value in the set (vacuously true when empty), `intersects` one', () => {
   assert.equal(run('proc.argv in (a, b)', { 'proc.argv': ['a', 'b', 'a'] }), true);
   assert.equal(run('proc.argv in (a, b)', { 'proc.argv': ['a', 'c'] }), false);
