@@ -71,8 +71,20 @@ function labelsText(l: Record<string, string>): string | null {
 }
 
 export function makeContainerFields<C>(m: ContainerManager, a: ContainerFieldAccess<C>): FieldDef<C>[] {
-  // Shared prologue: identity, then metadata if the runtime has answered.
-  const ref = (ctx: C): ContainerRef | null => containerRefOf(m, a, ctx);
+  // Shared prologue: identity, then metadata if the runtime has answered. Several container
+  // fields are usually read for one event (a rule's condition, then its output), so the last
+  // thread's cgroup array → identity is memoised (an identity check, before the WeakMap).
+  let lastCg: readonly string[] | null = null;
+  let lastRef: ContainerRef | null = null;
+  const ref = (ctx: C): ContainerRef | null => {
+    const cg = a.cgroups(ctx);
+    if (cg === null || cg === undefined) return null;
+    if (cg !== lastCg) {
+      lastRef = m.refFor(cg);
+      lastCg = cg;
+    }
+    return lastRef;
+  };
   const meta = (ctx: C): ContainerInfo | null => {
     const r = ref(ctx);
     return r === null || r.type === 'host' ? null : m.lookup(r);

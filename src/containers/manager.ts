@@ -100,6 +100,8 @@ export class ContainerManager {
   private readonly queue: Entry[] = [];
   private running = 0;
   private closed = false;
+  private lastRef: ContainerRef | null = null;
+  private lastEntry: Entry | null = null;
   private readonly listeners: MetadataListener[] = [];
   private readonly o: Required<Pick<ContainerManagerOptions,
     'requestTimeoutMs' | 'maxEntries' | 'concurrency' | 'maxQueue' | 'retryAfterMs' | 'maxAttempts' | 'procRoot'>>;
@@ -204,6 +206,12 @@ export class ContainerManager {
     }
     if (ref.type === 'host') return null;
     this.s.lookups++;
+    // Fast path: the same container as the previous lookup (consecutive fields of one event).
+    const le = this.lastEntry;
+    if (le !== null && this.lastRef === ref && le.state === 'ok') {
+      this.s.hits++;
+      return le.info;
+    }
     let e = this.find(ref);
     if (e === undefined) {
       e = this.add(ref, new ContainerInfo(ref));
@@ -212,7 +220,12 @@ export class ContainerManager {
       e.state = 'pending';
       this.enqueue(e);
     }
-    if (e.state === 'ok') { this.s.hits++; return e.info; }
+    if (e.state === 'ok') {
+      this.lastRef = ref;
+      this.lastEntry = e;
+      this.s.hits++;
+      return e.info;
+    }
     this.s.misses++;
     return null;
   }
@@ -281,6 +294,7 @@ export class ContainerManager {
   remove(fullId: string): void {
     const e = this.byFull.get(fullId);
     if (e === undefined) return;
+    this.lastEntry = null;
     this.byFull.delete(fullId);
     if (this.byShort.get(e.info.id) === e) this.byShort.delete(e.info.id);
   }
@@ -321,6 +335,7 @@ export class ContainerManager {
     for (const [k, e] of this.byFull) {
       if (this.byFull.size < this.o.maxEntries) break;
       if (e.state === 'pending') continue;
+      if (e === this.lastEntry) this.lastEntry = null;
       this.byFull.delete(k);
       if (this.byShort.get(e.info.id) === e) this.byShort.delete(e.info.id);
       this.s.evictions++;

@@ -91,3 +91,20 @@ test('container.unknown: a real process in its own pid+mount namespaces with a h
     m.close();
   }
 });
+
+test('a preload replacing a known container is seen by the next lookup (no stale fast path)', () => {
+  const m = seeded();
+  const f = makeContainerFields<Ctx>(m, { cgroups: (c) => c.cgroups });
+  const ctx: Ctx = { cgroups: [`0::/docker/${H}`], pid: 1, ts: 0n };
+  const name = f.find((d) => d.name === 'container.name')!;
+  assert.equal(name.extract(ctx, undefined), 'api');
+  assert.equal(name.extract(ctx, undefined), 'api');
+  const j = new ContainerInfo({ id: H.slice(0, 12), fullId: H, type: 'docker', podUid: '', ctrNamespace: '' });
+  j.name = 'api-v2';
+  j.source = 'capture';
+  m.preload(j);
+  assert.equal(name.extract(ctx, undefined), 'api-v2');
+  m.remove(H);
+  assert.equal(m.lookup(H), null);
+  m.close();
+});
