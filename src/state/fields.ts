@@ -121,8 +121,16 @@ function fdNameOrCreator(c: C): string | null {
   return null;
 }
 
+/** A socket whose addresses and ports are still all zero (created, not yet used). */
+function noTuple(e: FdInfo): boolean {
+  if (e.sport !== 0 || e.dport !== 0) return false;
+  for (let i = 0; i < 16; i++) if (e.sip[i] !== 0 || e.dip[i] !== 0) return false;
+  return true;
+}
+
 function sockIp(c: C, which: 'c' | 's' | 'l' | 'r'): string | null {
   const e = fdOf(c);
+  if (e && noTuple(e) && (e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) return null;
   if (!e || !(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) {
     if (e && (which === 's' || which === 'l') && (e.type === FdType.IPV4_SERVSOCK || e.type === FdType.IPV6_SERVSOCK)) return ipToString(e.sip, e.type === FdType.IPV6_SERVSOCK);
     return null;
@@ -138,6 +146,8 @@ function sockIp(c: C, which: 'c' | 's' | 'l' | 'r'): string | null {
 function sockPort(c: C, which: 'c' | 's' | 'l' | 'r'): number | null {
   const e = fdOf(c);
   if (!e) return null;
+  if (e.type === FdType.UNIX_SOCK) return which === 'c' && (e.unixSource !== 0n || e.unixDest !== 0n) ? 0 : null; // what sysdig 0.29.3 prints
+  if (noTuple(e) && (e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) return null;
   if (e.type === FdType.IPV4_SERVSOCK || e.type === FdType.IPV6_SERVSOCK) return which === 's' || which === 'l' ? e.sport : null;
   if (!(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) return null;
   if (which === 'c') return e.sport;
@@ -412,10 +422,17 @@ f('fd.type', 'string', "type of FD: 'file', 'directory', 'ipv4', 'ipv6', 'unix',
 f('fd.typechar', 'string', "type of FD as a single character: 'f' file, '4' IPv4 socket, '6' IPv6 socket, 'u' unix socket, 'p' pipe, 'e' eventfd, …", (c) => {
   const e = fdOf(c);
   if (e) return fdTypeChar(e.type);
-  return c.hasFdFlag && c.thread !== null && OPEN_ENTER.has(c.ev.type) ? 'f' : null;
+  if (!c.hasFdFlag || c.thread === null) return null;
+  // No fd yet: sinsp derives the kind from the creating call, 'o' (unknown) otherwise.
+  return OPEN_ENTER.has(c.ev.type) ? 'f' : c.ev.type === 18 ? '4' : 'o';
 });
 f('fd.name', 'string', 'FD full name: the file path for files, the connection tuple for sockets', (c) => fdNameOrCreator(c));
-f('fd.directory', 'string', 'if the fd is a file, the directory that contains it', (c) => { const e = fdOf(c); return e && isFileType(e) ? (e.type === FdType.DIRECTORY ? e.name : dirname(e.name)) : null; });
+f('fd.directory', 'string', 'if the fd is a file, the directory that contains it', (c) => {
+  const e = fdOf(c);
+  if (!e) return null;
+  if (e.type === FdType.UNINITIALIZED) return e.name === '' ? '/' : dirname(e.name);
+  return isFileType(e) ? (e.type === FdType.DIRECTORY ? e.name : dirname(e.name)) : null;
+});
 f('fd.filename', 'string', 'if the fd is a file, the filename without the path', (c) => { const e = fdOf(c); return e && isFileType(e) && e.type !== FdType.DIRECTORY ? basename(e.name) : null; });
 f('fd.ip', 'ipaddr', 'matches the ip address (client or server) of the fd', (c) => { const a = sockIp(c, 'c'), b = sockIp(c, 's'); return a === null ? null : [a, b ?? a]; }, { isList: true });
 f('fd.cip', 'ipaddr', 'client IP address', (c) => sockIp(c, 'c'));
@@ -431,13 +448,13 @@ f('fd.l4proto', 'string', "the IP protocol of a socket: 'tcp', 'udp', 'icmp' or 
 f('fd.sockfamily', 'string', "the socket family for socket events: 'ip' or 'unix'", (c) => { const e = fdOf(c); return e ? (isSocketType(e.type) ? 'ip' : e.type === FdType.UNIX_SOCK ? 'unix' : null) : null; });
 f('fd.is_server', 'bool', "'true' if the process owning this FD is the server endpoint in the connection", (c) => {
   const e = fdOf(c);
-  if (!e) return null;
+  if (!e || e.type === FdType.UNINITIALIZED) return null;
   if (e.type === FdType.IPV4_SOCK) return isLocalV4(c, e.sip);
   if (e.type === FdType.IPV6_SOCK || e.type === FdType.IPV4_SERVSOCK || e.type === FdType.IPV6_SERVSOCK) return true;
   return false;
 });
-f('fd.containername', 'string', 'chaining of the container ID and the FD name', (c) => { const n = fdNameOrCreator(c); return n === null ? null : containerIdOf(c) + ':' + n; });
-f('fd.containerdirectory', 'string', 'chaining of the container ID and the directory name', (c) => { const e = fdOf(c); return e && isFileType(e) ? containerIdOf(c) + ':' + dirname(e.name) : null; });
+f('fd.containername', 'string', 'chaining of the container ID and the FD name', (c) => { const n = fdNameOrCreator(c); return n === null ? null : rawContainerId(c) + ':' + n; });
+f('fd.containerdirectory', 'string', 'chaining of the container ID and the directory name', (c) => { const e = fdOf(c); if (!e) return null; if (e.type === FdType.UNINITIALIZED) return rawContainerId(c) + ':' + (e.name === '' ? '/' : dirname(e.name)); return isFileType(e) ? rawContainerId(c) + ':' + dirname(e.name) : null; });
 f('fd.net', 'ipnet', 'matches the IP network (client or server) of the fd', (c) => { const a = sockIp(c, 'c'), b = sockIp(c, 's'); return a === null ? null : [a, b ?? a]; }, { isList: true });
 f('fd.cnet', 'ipnet', 'matches the client IP network of the fd', (c) => sockIp(c, 'c'));
 f('fd.snet', 'ipnet', 'matches the server IP network of the fd', (c) => sockIp(c, 's'));
@@ -485,6 +502,11 @@ f('group.name', 'string', 'group name', T((c, t) => c.inspector.groups.get(t.gid
 f('container.id', 'string', "the container id ('host' for processes on the host)", (c) => (c.thread === null ? null : containerIdOf(c)));
 
 // ---- helpers needing the table ----
+
+/** The thread's container id as sinsp stores it: '' on the host. */
+function rawContainerId(c: C): string {
+  return c.thread === null ? '' : c.inspector.containerId(c.thread);
+}
 
 function containerIdOf(c: C): string {
   const t = c.thread;

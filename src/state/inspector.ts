@@ -153,6 +153,7 @@ export class Inspector {
   /** Renders %evt.args/%evt.info; replaced by `kestrel inspect` for -v/-A/-X/-j buffer modes. */
   argsRenderer: ((ev: EventView, rc: RenderContext) => string) | null = null;
   private sawOrdinary = false;
+  private readonly unknownFd = new FdInfo();
   private pendingFdTable: FdTable | null = null;
   private pendingFd = -1;
   private pendingThread = -1;
@@ -260,7 +261,10 @@ export class Inspector {
         ctx.thread = t;
         if (t !== null && ctx.hasFdFlag && t.lastEventFd >= 0) {
           ctx.fdNum = t.lastEventFd;
-          ctx.fd = t.fds.get(t.lastEventFd) ?? null;
+          // An exit on an fd the tables do not know shows an empty, untyped fd (as sinsp does);
+          // it is not stored.
+          ctx.fd = t.fds.get(t.lastEventFd) ?? this.unknownFd.reset();
+          if (ctx.fd === this.unknownFd) this.unknownFd.fd = t.lastEventFd;
         }
         if (t !== null) t.lastEventType = -1;
       } else if (k === K.CLONE) {
@@ -390,6 +394,8 @@ export class Inspector {
         const res = int(ev, P.res[type], -1);
         const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
         if (!e || (res < 0 && res !== -115)) break;
+        // A UDP socket that already has its local port keeps its first peer (sinsp 0.29.3).
+        if (e.l4proto === L4.UDP && e.sport !== 0) break;
         if (this.applyTuple(ev, P.tuple[type], e)) {
           e.role = ROLE_CLIENT;
           if (e.l4proto === L4.UNKNOWN && e.type !== FdType.UNIX_SOCK) e.l4proto = L4.TCP;
@@ -472,13 +478,13 @@ export class Inspector {
       }
       case K.SENDRECV: {
         const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
-        if (!e || !(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK) || e.role !== 0) break;
+        if (!e || !(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK) || e.role !== 0) { t.enterTuple = null; break; }
         if (int(ev, P.res[type], -1) < 0) break;
         // The tuple is on the exit (recvfrom/recvmsg) or on the enter event (sendto/sendmsg).
         if (P.tuple[type] >= 0 && P.tuple[type] < ev.nparams && ev.plen[P.tuple[type]] > 1) {
-          if (this.applyTuple(ev, P.tuple[type], e)) { e.l4proto = L4.UDP; fillUnboundSource(e); }
+          if (this.applyTuple(ev, P.tuple[type], e)) { e.l4proto = L4.UDP; fillUnboundSource(e); e.role = ROLE_SERVER; }
         } else if (t.enterTuple !== null && t.enterTuple.length > 1) {
-          if (this.applyTupleBytes(t.enterTuple, 0, t.enterTuple.length, e)) { e.l4proto = L4.UDP; fillUnboundSource(e); }
+          if (this.applyTupleBytes(t.enterTuple, 0, t.enterTuple.length, e)) { e.l4proto = L4.UDP; fillUnboundSource(e); e.role = ROLE_CLIENT; }
         }
         break;
       }
