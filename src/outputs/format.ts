@@ -70,12 +70,16 @@ export function escapeText(s: string): string {
 
 // JSON.stringify escapes C0, quotes and backslashes; these are the extra ones we escape.
 const JSON_EXTRA = /[\u007f-\u009f\u2028\u2029]/g;
+// eslint-disable-next-line no-control-regex
+const JSON_ANY_ESCAPE = /["\\\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/;
 const JSON_EXTRA_OR_SURROGATE = /[\u007f-\u009f\u2028\u2029\ud800-\udfff]/;
 
 function jsonExtraChar(ch: string): string { return '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'); }
 
 /** A JSON string literal for `s`, always valid UTF-8 and free of line separators. */
 export function jsonString(s: string): string {
+  // Most strings need no escaping at all: quote them directly.
+  if (!JSON_ANY_ESCAPE.test(s)) return '"' + s + '"';
   if (!JSON_EXTRA_OR_SURROGATE.test(s)) return JSON.stringify(s);
   // Escape after stringify: these characters are left raw by JSON.stringify.
   return JSON.stringify(wellFormed(s)).replace(JSON_EXTRA, jsonExtraChar);
@@ -117,17 +121,33 @@ function splitNs(t: bigint): { sec: number; ns: number } {
   return { sec: Number(t / NS), ns: Number(t % NS) };
 }
 
+// Alerts come in bursts within the same second: cache the formatted seconds part and only
+// append the nanoseconds (Date objects and timezone lookups dominated the cost otherwise).
+let localSec = -1;
+let localStr = '';
+let utcSec = -1;
+let utcStr = '';
+
+/** Forgets the cached seconds (the timezone changed; tests). */
+export function resetTimeCache(): void { localSec = -1; utcSec = -1; }
+
 /** Local "HH:MM:SS.nnnnnnnnn", Falco's %evt.time. */
 export function timeLocal(t: bigint): string {
   const { sec, ns } = splitNs(t);
-  const off = -new Date(sec * 1000).getTimezoneOffset() * 60;
-  const s = (((sec + off) % 86400) + 86400) % 86400;
-  return `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor((s % 3600) / 60))}:${pad2(s % 60)}.${pad9(ns)}`;
+  if (sec !== localSec) {
+    const off = -new Date(sec * 1000).getTimezoneOffset() * 60;
+    const s = (((sec + off) % 86400) + 86400) % 86400;
+    localStr = `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor((s % 3600) / 60))}:${pad2(s % 60)}.`;
+    localSec = sec;
+  }
+  return localStr + pad9(ns);
 }
 
 function utcDateTime(sec: number): string {
+  if (sec === utcSec) return utcStr;
   const d = new Date(sec * 1000);
-  return `${d.getUTCFullYear().toString().padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  utcSec = sec;
+  return utcStr = `${d.getUTCFullYear().toString().padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
 }
 
 /** "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000", Falco's %evt.time.iso8601. */

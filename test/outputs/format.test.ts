@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Alert } from '../../src/outputs/alert.js';
-import { AlertFormatter, escapeText, jsonString, timeIso8601, timeJson, timeLocal } from '../../src/outputs/format.js';
+import { AlertFormatter, escapeText, jsonString, resetTimeCache, timeIso8601, timeJson, timeLocal } from '../../src/outputs/format.js';
 
 // 2026-01-02T03:04:05.000000042Z
 const T = 1767323045n * 1_000_000_000n + 42n;
@@ -19,11 +19,15 @@ test('time formats: evt.time local, iso8601 with +0000, JSON time with Z', () =>
   const saved = process.env['TZ'];
   try {
     process.env['TZ'] = 'UTC';
+    resetTimeCache();
     assert.equal(timeLocal(T), '03:04:05.000000042');
+    assert.equal(timeLocal(T + 1_000_000_000n + 5n), '03:04:06.000000047');
     process.env['TZ'] = 'Asia/Kolkata'; // +05:30, no DST
+    resetTimeCache();
     assert.equal(timeLocal(T), '08:34:05.000000042');
   } finally {
     if (saved === undefined) delete process.env['TZ']; else process.env['TZ'] = saved;
+    resetTimeCache();
   }
   assert.equal(timeIso8601(T), '2026-01-02T03:04:05.000000042+0000');
   assert.equal(timeJson(T), '2026-01-02T03:04:05.000000042Z');
@@ -32,6 +36,7 @@ test('time formats: evt.time local, iso8601 with +0000, JSON time with Z', () =>
 
 test('text line: "<time>: <Priority> <output>"', () => {
   process.env['TZ'] = 'UTC';
+  resetTimeCache();
   const f = new AlertFormatter({});
   assert.equal(f.text(alert()), '03:04:05.000000042: Error File below a known binary directory opened for writing (fd.name=/bin/hack proc.name=bash)');
   const iso = new AlertFormatter({ timeIso8601: true });
