@@ -17,6 +17,8 @@ import type { CompiledFormat } from '../format/format.js';
 import type { Predicate } from '../rules/ruleset.js';
 import type { Ctx, Detection } from './detection.js';
 import { EventView as EV } from '../events/event-view.js';
+import type { ContainerManager } from '../containers/index.js';
+import { containerInfoFromEvent, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E } from '../containers/scap-json.js';
 
 const EF_UNUSED = 1 << 6;
 
@@ -48,6 +50,8 @@ export interface EngineOptions {
   hostname: string;
   /** A ready inspector (e.g. with users seeded from /etc/passwd); default: a new one. */
   inspector?: Inspector;
+  /** Gets the container metadata that capture files carry in container events. */
+  manager?: ContainerManager;
 }
 
 export class DetectionEngine {
@@ -59,8 +63,13 @@ export class DetectionEngine {
   private readonly onMatch = (rule: CompiledRule<Predicate<Ctx>, CompiledFormat>): void => this.alert(rule);
   private readonly onEvent = (ev: EventView): void => this.event(ev);
 
-  constructor(private readonly opts: EngineOptions) {
+  constructor(private opts: EngineOptions) {
     this.inspector = opts.inspector ?? new Inspector(new EV());
+  }
+
+  /** Swap in reloaded rules; takes effect from the next event. */
+  setDetection(d: Detection): void {
+    this.opts.detection = d;
   }
 
   /** Ask the loop to stop after the current batch. */
@@ -83,6 +92,10 @@ export class DetectionEngine {
     const insp = this.inspector;
     const ctx = insp.process(ev);
     const t = ev.type;
+    if ((t === PPME_CONTAINER_JSON_E || t === PPME_CONTAINER_JSON_2_E) && this.opts.manager) {
+      const r = containerInfoFromEvent(ev);
+      if (r !== null && r.ok) this.opts.manager.preload(r.info);
+    }
     const rs = this.opts.detection.ruleset;
     if (RUN_ON[t] === 1 && rs.interested(t)) {
       this.stats.evaluated++;

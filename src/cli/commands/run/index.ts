@@ -5,8 +5,10 @@ import { readFileSync } from 'node:fs';
 import type { Command } from '../../command.js';
 import { EXIT, KestrelError } from '../../../errors.js';
 import { loadConfig, minPriority } from '../../../config/index.js';
-import { createOutputs, alertHostname } from '../../../outputs/index.js';
-import { loadDetection } from '../../../engine/detection.js';
+import { alertHostname } from '../../../outputs/index.js';
+import { startOperations } from '../../../server/operations.js';
+import { fileURLToPath } from 'node:url';
+import { loadDetection, type Detection } from '../../../engine/detection.js';
 import { DetectionEngine } from '../../../engine/engine.js';
 import { FileSource } from '../../../capture/file-source.js';
 import { formatMessage } from '../../../rules/result.js';
@@ -15,6 +17,16 @@ import { Inspector } from '../../../state/inspector.js';
 import { EventView } from '../../../events/event-view.js';
 import type { EventSource } from '../../../capture/types.js';
 import { openLiveSource } from '../../../engine/live.js';
+import { DEFAULT_RULES_PATH } from '../../../engine/detection.js';
+
+function kestrelVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../../package.json', import.meta.url)), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+}
 
 const USAGE = `usage: kestrel run [options]
   -r, --rules FILE      rules file (repeatable, loaded in order; default: kestrel's default rules)
@@ -54,7 +66,8 @@ export const command: Command = {
     // Live runs fetch container metadata from the runtimes; replays only know what the file says.
     const manager = replay ? new ContainerManager({ docker: false, podman: false, containerd: false, cri: false }) : new ContainerManager();
     const rulesFiles = values.rules?.length ? values.rules : cfg.rules_files;
-    const det = loadDetection({ rulesFiles, manager, matching: cfg.rule_matching, minPriority: minPriority(cfg) });
+    const load = (): Detection => loadDetection({ rulesFiles, manager, matching: cfg.rule_matching, minPriority: minPriority(cfg) });
+    const det = load();
     const res = det.load.result;
     for (const m of res.errors) process.stderr.write(formatMessage(m, 'error') + '\n');
     if (values.verbose) for (const m of res.warnings) process.stderr.write(formatMessage(m, 'warning') + '\n');
@@ -63,39 +76,61 @@ export const command: Command = {
       throw new KestrelError('KES_RULES_LOAD', `rules have ${res.errors.length} error(s); nothing started (check them with 'kestrel rules validate')`);
     }
 
-    const outputs = createOutputs(cfg);
-    outputs.installSignalHandlers();
+    let engine: DetectionEngine | null = null;
+    let fatal: KestrelError | null = null;
+    const ops = await startOperations(loaded, {
+      version: kestrelVersion(), engineName: replay ? 'replay' : 'modern_ebpf', ebpf: !replay,
+      rulesFiles: rulesFiles.length ? rulesFiles : [DEFAULT_RULES_PATH],
+      // A capture replay is a batch job: no web server unless asked for with -o webserver.enabled=true.
+      server: replay && !(values.option ?? []).some((o) => o.startsWith('webserver.enabled=')) ? false : undefined,
+      reload: async () => {
+        const next = load();
+        if (next.load.result.errors.length) {
+          throw new Error(next.load.result.errors.map((m) => formatMessage(m, 'error')).join('; '));
+        }
+        engine?.setDetection(next);
+      },
+      onFatal: (err) => { fatal = err; engine?.stop(); },
+    });
     const inspector = new Inspector(new EventView());
     let source: EventSource;
-    if (replay) {
-      source = new FileSource(replay);
-      await source.open();
-    } else {
-      try {
-        inspector.seedUsersFromText(readFileSync('/etc/passwd', 'utf8'), readFileSync('/etc/group', 'utf8'));
-      } catch { /* users then print as their uid only */ }
-      source = await openLiveSource(det.ruleset);
+    try {
+      if (replay) {
+        source = new FileSource(replay);
+        await source.open();
+      } else {
+        try {
+          inspector.seedUsersFromText(readFileSync('/etc/passwd', 'utf8'), readFileSync('/etc/group', 'utf8'));
+        } catch { /* users then print as their uid only */ }
+        source = await openLiveSource(det.ruleset);
+      }
+    } catch (e) {
+      await ops.close();
+      manager.close();
+      throw e;
     }
-    const engine = new DetectionEngine({ source, detection: det, emit: (a) => outputs.emit(a), hostname: alertHostname(), inspector });
-    const stop = (): void => engine.stop();
+    ops.attachSource(source);
+    engine = new DetectionEngine({ source, detection: det, emit: (a) => ops.outputs.emit(a), hostname: alertHostname(), inspector, manager });
+    const eng = engine;
+    const stop = (): void => eng.stop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const timer = durationMs > 0 ? setTimeout(stop, durationMs) : null;
     try {
-      await engine.run();
+      await eng.run();
     } finally {
       if (timer) clearTimeout(timer);
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
       await source.close();
-      await outputs.flush(5000);
-      await outputs.close();
+      await ops.close();
       manager.close();
     }
     if (values.verbose) {
-      const s = engine.stats;
-      process.stderr.write(`kestrel run: ${s.events} events, ${s.evaluated} evaluated, ${s.alerts} alerts\n`);
+      const st = eng.stats;
+      process.stderr.write(`kestrel run: ${st.events} events, ${st.evaluated} evaluated, ${st.alerts} alerts\n`);
     }
+    if (fatal) throw fatal;
     return EXIT.OK;
   },
 };
