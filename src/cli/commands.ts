@@ -4,5 +4,6 @@ import { command as version } from './commands/version/index.js';
 import { command as inspect } from './commands/inspect/index.js';
 import { command as run } from './commands/run/index.js';
 import { command as rules } from './commands/rules/index.js';
+import { command as containers } from './commands/containers/index.js';
 
-export const COMMANDS: readonly Command[] = [version, inspect, run, rules];
+export const COMMANDS: readonly Command[] = [version, inspect, run, rules, containers];

@@ -128,6 +128,34 @@ test('podman: a process in a labelled container has its id, name, image and labe
   }
 });
 
+test('kestrel containers (CLI): lists a running container; a missing socket exits 1 naming it', async (t) => {
+  if (skip) return t.skip(skip);
+  const name = `kestrel-cli-${RUN}`;
+  const cid = sh('podman', ['run', '-d', '--name', name, '--label', 'kestrel.test=1', '--label', 'app=cli', IMG, 'sleep', '60']);
+  const cli = `${ROOT}dist/src/cli/index.js`;
+  try {
+    const ok = spawnSync('node', [cli, 'containers', '--json', '-o', `plugins=[{"name":"container","init_config":{"engines":{"podman":{"sockets":["${env['podman_sock']}"]},"cri":{"enabled":false},"containerd":{"enabled":false},"docker":{"enabled":false}}}}]`],
+      { encoding: 'utf8', timeout: 30_000 });
+    const out = JSON.parse(ok.stdout) as { containers: { fullId: string; name: string; image: string; labels: Record<string, string>; answeredBy: string }[]; stats: { fetchOk: number } };
+    const mine = out.containers.find((c) => c.fullId === cid);
+    assert.ok(mine, ok.stdout + ok.stderr);
+    assert.equal(mine.name, name);
+    assert.equal(mine.image, IMG);
+    assert.equal(mine.labels['app'], 'cli');
+    assert.equal(mine.answeredBy, 'podman');
+    const bad = spawnSync('node', [cli, 'containers', '--timeout', '2000', '-o', `plugins=[{"name":"container","init_config":{"engines":{"podman":{"sockets":["/nonexistent/podman.sock"]},"cri":{"enabled":false},"containerd":{"enabled":false},"docker":{"enabled":false}}}}]`],
+      { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(bad.status, 1, bad.stdout + bad.stderr);
+    const line = bad.stdout.split('\n').find((l) => l.startsWith(cid.slice(0, 12)));
+    assert.ok(line, bad.stdout);
+    assert.match(line, /podman\s+<NA>\s+<NA>/);
+    assert.match(line, /\/nonexistent\/podman\.sock/);
+    assert.match(bad.stdout, /failures \{"connect":\d+\}/);
+  } finally {
+    spawnSync('podman', ['rm', '-f', '-t', '0', cid], { timeout: 30_000 });
+  }
+});
+
 test('podman: a privileged container', async (t) => {
   if (skip) return t.skip(skip);
   const cid = sh('podman', ['run', '-d', '--privileged', '--label', 'kestrel.test=1', IMG, 'sleep', '60']);
