@@ -117,7 +117,11 @@ function fmtNum(v: number | bigint, fmt: number, signedText: string): string {
   }
 }
 
-/** Joins cwd and a relative path and removes ".", ".." and repeated '/' (sysdig concatenate_paths). */
+/**
+ * Joins cwd and a relative path and removes ".", ".." and repeated '/' (sysdig
+ * concatenate_paths). Absolute paths resolve to '' (sysdig shows no resolution for them); an
+ * empty base (a thread whose cwd is unknown) gives the normalised relative path.
+ */
 export function resolvePath(base: string, path: string): string {
   if (path.length === 0 || path.charCodeAt(0) === 47 /* / */) return '';
   const parts = (base + path).split('/');
@@ -127,7 +131,7 @@ export function resolvePath(base: string, path: string): string {
     if (p === '..') { out.pop(); continue; }
     out.push(p);
   }
-  return '/' + out.join('/');
+  return (base.charCodeAt(0) === 47 ? '/' : '') + out.join('/');
 }
 
 /** Rendering of the bytes of a BYTEBUF: printable ASCII kept, others '.', capped at 80. */
@@ -210,7 +214,7 @@ function renderTyped(ev: EventView, i: number, ptype: number, fmt: number, info:
           base = p === '' ? '' : p + '/';
         }
       }
-      out.resolved = base === '' && out.value.charCodeAt(0) !== 47 ? out.value : resolvePath(base, out.value);
+      out.resolved = resolvePath(base, out.value);
       return;
     }
     case PT.BYTEBUF:
