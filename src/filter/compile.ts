@@ -26,7 +26,7 @@ import type { FieldDef, FieldRegistry, FieldType, FieldValue } from './field-api
 import { expandMacros, type MacroResolver } from './macros.js';
 import { parseCondition, parseValueExpr } from './parser.js';
 import {
-  PathPrefixSet, asBytes, b64decode, basename, compileGlob, getopt, inNet, ipKey, parseHex,
+  PathPrefixSet, asBytes, b64decode, basename, compileGlob, getopt, inNet, ipKey, memoize, parseHex,
   parseIpNet, type IpNet,
 } from './runtime.js';
 import { evtTypesOf } from './evttypes.js';
@@ -240,7 +240,7 @@ function literalPred(cat: Cat, type: FieldType, op: CmpOp, lit: Value, what: str
         case 'endswith': return (v) => typeof v === 'string' && v.endsWith(k);
         case 'glob': { const m = compileGlob(k); return (v) => typeof v === 'string' && m(v); }
         case 'iglob': { const m = compileGlob(k, true); return (v) => typeof v === 'string' && m(v); }
-        case 'regex': { const re = makeRegex(lit); return (v) => typeof v === 'string' && re.test(v); }
+        case 'regex': { const re = makeRegex(lit); const m = memoize((x) => re.test(x)); return (v) => typeof v === 'string' && m(v); }
         case 'bcontains': case 'bstartswith': return bytesPred(op, lit, what);
         default: break;
       }
@@ -513,9 +513,7 @@ class CodeGen {
       if (l.shape === 'list') {
         const inner = p2;
         p2 = op === 'in' ? (a, b) => Array.isArray(a) && a.every((x) => inner(x, b)) : (a, b) => Array.isArray(a) && a.some((x) => inner(x, b));
-      } else {
-        // 'any' fields, and any other field whose extractor hands back several values (see
-        // the note on `shape` below): true if the comparison holds for one of them.
+      } else if (l.shape === 'any') {
         const inner = p2;
         p2 = (a, b) => (Array.isArray(a) ? a.some((x) => inner(x, b)) : inner(a, b));
       }
@@ -549,10 +547,7 @@ class CodeGen {
       const inner = p;
       // libsinsp: `in` holds if every value of the list is in the set, `intersects` if one is.
       p = op === 'in' ? (v) => Array.isArray(v) && v.every(inner) : (v) => Array.isArray(v) && v.some(inner);
-    } else {
-      // A field declared neither list nor matchAny that still returns an array at run time
-      // (e.g. proc.aname without an index, if its FieldDef does not say matchAny) gets the
-      // libsinsp any-value semantics rather than a silent false. One Array.isArray per check.
+    } else if (l.shape === 'any') {
       const inner = p;
       p = (v) => (Array.isArray(v) ? v.some(inner) : inner(v));
     }
@@ -609,7 +604,12 @@ class CodeGen {
     }
     // Extracted at most once per evaluation: the local is undefined until first use.
     const code = `(v${i} === undefined ? (v${i} = f${i}.extract(ctx, a${i}) ?? null) : v${i})`;
-    const shape: Shape = def.matchAny === true ? 'any' : def.isList === true ? 'list' : 'scalar';
+    // A field with an optional argument used without it (proc.aname, proc.apid) may hand back
+    // several values even if its FieldDef does not say matchAny: libsinsp then matches if any
+    // value does, so such fields get the 'any' treatment (one Array.isArray per check) rather
+    // than a silent false. Plain fields skip that check.
+    const shape: Shape = def.isList === true ? 'list'
+      : def.matchAny === true || (def.arg === 'optional' && arg === undefined) ? 'any' : 'scalar';
     return { code, type: def.type, cat: catOf(def.type), shape, label: label(f), isEvtType: def.name === 'evt.type' && arg === undefined };
   }
 

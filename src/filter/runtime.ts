@@ -146,17 +146,40 @@ export class PathPrefixSet {
 
   /** True if one of the search paths is a component-wise prefix of `path` (or equals it). */
   match(path: string): boolean {
-    return matchFrom(this.root, splitPath(path), 0);
+    return matchFrom(this.root, path, 0);
   }
 }
 
-function matchFrom(node: PNode, comps: readonly string[], i: number): boolean {
+/** Walk `path` from `i` component by component (empty components skipped), no arrays built. */
+function matchFrom(node: PNode, path: string, i: number): boolean {
   if (node.end) return true;
-  if (i >= comps.length) return false;
-  const next = node.dirs.get(comps[i]);
-  if (next !== undefined && matchFrom(next, comps, i + 1)) return true;
-  for (const g of node.globs) if (g.match(comps[i]) && matchFrom(g.node, comps, i + 1)) return true;
+  const n = path.length;
+  while (i < n && path.charCodeAt(i) === 0x2f) i++;
+  if (i >= n) return false;
+  let j = path.indexOf('/', i);
+  if (j < 0) j = n;
+  const comp = path.slice(i, j);
+  const next = node.dirs.get(comp);
+  if (next !== undefined && matchFrom(next, path, j)) return true;
+  for (const g of node.globs) if (g.match(comp) && matchFrom(g.node, path, j)) return true;
   return false;
+}
+
+/** Memo of a costly string predicate (RE2 crosses into native code and re-encodes each call).
+ * Events repeat the same strings (one process's cmdline, one file's name), so a bounded map
+ * of recent answers saves most calls; it is simply cleared when full. */
+export function memoize(pred: (s: string) => boolean, max = 2048, maxLen = 4096): (s: string) => boolean {
+  let cache = new Map<string, boolean>();
+  return (s: string): boolean => {
+    const hit = cache.get(s);
+    if (hit !== undefined) return hit;
+    const r = pred(s);
+    if (s.length <= maxLen) {
+      if (cache.size >= max) cache = new Map();
+      cache.set(s, r);
+    }
+    return r;
+  };
 }
 
 // ---- IP addresses ------------------------------------------------------------------------

@@ -212,15 +212,17 @@ test('val(): field-to-field comparisons', () => {
   assert.equal(run('proc.name in val(proc.argv)', { 'proc.argv': ['x', 'myexe'] }), true);
 });
 
-test('a field not declared as a list that returns several values matches if one does', () => {
-  // proc.pname is a plain string field in the test registry; give it an array at run time.
-  const extra = { 'proc.pname': ['sh', 'bash'] };
-  assert.equal(run('proc.pname = bash', extra), true);
-  assert.equal(run('proc.pname in (zsh, sh)', extra), true);
-  assert.equal(run('proc.pname = zsh', extra), false);
-  assert.equal(run('proc.pname != sh', extra), true);
-  assert.equal(run('proc.pname = val(proc.name)', { 'proc.pname': ['x', 'myexe'] }), true);
-  assert.equal(run('tolower(proc.pname) = bash', { 'proc.pname': ['SH', 'BASH'] }), true);
+test('a field with an optional argument, used without it, matches if one of its values does', () => {
+  // proc.env takes an optional key and is not declared matchAny in the test registry: without
+  // the key it returns several values here, like proc.aname without an index.
+  const extra = { 'proc.env': ['HOME=/root', 'SHELL=/bin/bash'] };
+  assert.equal(run('proc.env = "SHELL=/bin/bash"', extra), true);
+  assert.equal(run('proc.env in ("X=1", "HOME=/root")', extra), true);
+  assert.equal(run('proc.env = nope', extra), false);
+  assert.equal(run('proc.env != "HOME=/root"', extra), true);
+  assert.equal(run('proc.env startswith SHELL', extra), true);
+  assert.equal(run('proc.env = val(proc.env[X])', { ...extra, 'proc.env[X]': 'HOME=/root' }), true);
+  assert.equal(run('tolower(proc.env) contains bash', { 'proc.env': ['A=B', 'S=/BIN/BASH'] }), true);
 });
 
 test('list fields: `in` needs every value in the set (vacuously true when empty), `intersects` one', () => {
