@@ -27,19 +27,39 @@ export function attachSet(ruleset: { eventTypes(): { ids: Set<number>; all: bool
 }
 
 /**
- * Opens the live source with the probe attached to `attachSet(ruleset)`. The probe and its
- * event source live in src/capture (live source) and native/; until they are present this is
- * a clear error rather than a crash.
+ * Opens the live source with the probe attached to `attachSet(ruleset)` ∩ what the probe has
+ * programs for. Event types the rules need but the probe cannot capture are reported through
+ * `warn` (those rules cannot fire live). Until the probe and its source are built this is a
+ * clear KES_PROBE_LOAD error rather than a crash.
  */
-export async function openLiveSource(ruleset: { eventTypes(): { ids: Set<number>; all: boolean } }): Promise<EventSource> {
+export async function openLiveSource(
+  ruleset: { eventTypes(): { ids: Set<number>; all: boolean } },
+  warn: (msg: string) => void = () => undefined,
+): Promise<EventSource> {
   const set = attachSet(ruleset);
-  let mod: Record<string, unknown>;
+  type LiveCtor = new (o: { syscalls: string[] }) => EventSource;
+  type Binding = { openProbe(c: object): { programs(): string[]; close(): void } };
+  let Live: LiveCtor;
+  let binding: Binding;
   try {
-    mod = await import('../capture/live-source.js' as string) as Record<string, unknown>;
+    Live = ((await import('../capture/live-source.js' as string)) as { LiveSource: LiveCtor }).LiveSource;
+    binding = (await import('../../native/lib/binding.js' as string)) as Binding;
   } catch (e) {
     throw new KestrelError('KES_PROBE_LOAD', `live capture is not available in this build (${(e as Error).message}); use --replay FILE.scap`);
   }
-  const open = mod['openLiveSource'] as ((o: { syscalls: string[]; all: boolean }) => Promise<EventSource>) | undefined;
-  if (typeof open !== 'function') throw new KestrelError('KES_PROBE_LOAD', 'live capture module has no openLiveSource()');
-  return open({ syscalls: set.names, all: set.all });
+  let available: Set<string>;
+  try {
+    const p = binding.openProbe({});
+    available = new Set(p.programs());
+    p.close();
+  } catch (e) {
+    throw new KestrelError('KES_PROBE_LOAD', `cannot open the eBPF probe: ${(e as Error).message}; use --replay FILE.scap`, { cause: e });
+  }
+  const wanted = set.all ? [...available] : set.names;
+  const missing = wanted.filter((n) => !available.has(n));
+  const syscalls = wanted.filter((n) => available.has(n));
+  if (missing.length) warn(`the probe cannot capture ${missing.join(', ')}; rules on those events will not fire live`);
+  const src = new Live({ syscalls });
+  await src.open();
+  return src;
 }

@@ -102,7 +102,7 @@ export const command: Command = {
         try {
           inspector.seedUsersFromText(readFileSync('/etc/passwd', 'utf8'), readFileSync('/etc/group', 'utf8'));
         } catch { /* users then print as their uid only */ }
-        source = await openLiveSource(det.ruleset);
+        source = await openLiveSource(det.ruleset, (msg) => process.stderr.write(`kestrel run: ${msg}\n`));
       }
     } catch (e) {
       await ops.close();
