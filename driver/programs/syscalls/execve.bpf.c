@@ -1,0 +1,133 @@
+/* execve(2), execveat(2) → PPME_SYSCALL_EXECVE_19_X / EXECVEAT_X (+ appended caps, exe inode,
+ * uid/gid, trusted exe path, filename). The enter programs stash the filename: once the exec
+ * succeeded, the old memory that held it is gone. */
+
+static __always_inline int exec__stash(const char *path, __u64 dirfd, __u64 flags)
+{
+	if (extract__skip())
+		return 0;
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct kes_scratch *s = bpf_map_lookup_elem(&kes_scratch_map, &cpu);
+	if (!s)
+		return 0;
+	struct kes_exec_stash *st = (struct kes_exec_stash *)s->tmp;
+	st->dirfd = dirfd;
+	st->flags = flags;
+	if (bpf_probe_read_user_str(st->path, sizeof(st->path), path) < 0)
+		st->path[0] = 0;
+	__u64 key = bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&kes_exec_stash_map, &key, st, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int e_execve(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec__stash((const char *)ctx->args[0], (__u64)-100, 0);
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int e_execveat(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec__stash((const char *)ctx->args[1], ctx->args[0], ctx->args[4]);
+}
+
+/* PPM_EXE_* bits of the current table; 2022 readers know only WRITABLE. */
+#define KES_EXE_WRITABLE 1
+#define KES_EXE_FROM_MEMFD 4
+
+static __always_inline __u32 exec__flags(struct task_struct *t, struct inode *i, struct file *exe)
+{
+	__u32 fl = 0;
+	if (i) {
+		__u32 euid = extract__euid(t), egid = extract__egid(t);
+		__u16 mode = READ_KERN(i, i_mode);
+		__u32 uid = READ_KERN(i, i_uid.val), gid = READ_KERN(i, i_gid.val);
+		/* Root (CAP_DAC_OVERRIDE) can write any file, as the 2022 driver's inode_permission
+		 * check also concluded. */
+		if (euid == 0 || (mode & 02) || (uid == euid && (mode & 0200)) || (gid == egid && (mode & 020)))
+			fl |= KES_EXE_WRITABLE;
+	}
+	if (exe) {
+		char name[8] = {};
+		bpf_probe_read_kernel_str(name, sizeof(name), READ_KERN(exe, f_path.dentry, d_name.name));
+		if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' && name[5] == ':')
+			fl |= KES_EXE_FROM_MEMFD;
+	}
+	return fl;
+}
+
+static __always_inline __u64 exec__inode_time(struct inode *i, int ctime)
+{
+	if (!i)
+		return 0;
+	if (bpf_core_field_exists(i->i_ctime_sec)) {
+		if (ctime)
+			return READ_KERN(i, i_ctime_sec) * 1000000000ull + READ_KERN(i, i_ctime_nsec);
+		return READ_KERN(i, i_mtime_sec) * 1000000000ull + READ_KERN(i, i_mtime_nsec);
+	}
+	return 0;
+}
+
+static __always_inline int exec__exit(long ret, __u32 type, __u32 nparams)
+{
+	if (extract__skip())
+		return 0;
+	__u64 key = bpf_get_current_pid_tgid();
+	struct kes_ev e;
+	if (!store__begin(&e, type, nparams, KES_CAT_PROCESS))
+		return 0;
+	struct task_struct *t = extract__task();
+
+	/* =============================== COLLECT PARAMETERS =========================== */
+	/* Parameters 1-15: res .. cgroups */
+	store__proc_head(&e, t, ret);
+	/* Parameter 16: env (BYTEBUF) */
+	store__env(&e, t);
+	/* Parameter 17: tty (INT32) */
+	store__u32(&e, extract__tty(t));
+	/* Parameter 18: pgid (PID) */
+	store__s64(&e, extract__pgid(t));
+	/* Parameter 19: loginuid (INT32) */
+	store__u32(&e, extract__loginuid(t));
+	/* Parameter 20: flags (FLAGS32) */
+	struct file *exe = READ_KERN(t, mm, exe_file);
+	struct inode *ino = exe ? READ_KERN(exe, f_inode) : NULL;
+	store__u32(&e, exec__flags(t, ino, exe));
+	/* Parameters 21-23: cap_inheritable, cap_permitted, cap_effective (UINT64) */
+	const struct cred *cred = READ_KERN(t, cred);
+	store__u64(&e, extract__cap(&cred->cap_inheritable));
+	store__u64(&e, extract__cap(&cred->cap_permitted));
+	store__u64(&e, extract__cap(&cred->cap_effective));
+	/* Parameters 24-26: exe_ino (UINT64), exe_ino_ctime, exe_ino_mtime (ABSTIME) */
+	store__u64(&e, ino ? READ_KERN(ino, i_ino) : 0);
+	store__u64(&e, exec__inode_time(ino, 1));
+	store__u64(&e, exec__inode_time(ino, 0));
+	/* Parameter 27: uid (UID) */
+	store__u32(&e, extract__euid(t));
+	/* Parameter 28: trusted_exepath (FSPATH) */
+	if (exe)
+		store__kpath(&e, &exe->f_path);
+	else
+		store__empty(&e);
+	/* Parameter 29: pgid (PID) */
+	store__s64(&e, extract__pgid(t));
+	/* Parameter 30: gid (GID) */
+	store__u32(&e, extract__egid(t));
+	/* Parameter 31: filename (FSPATH), from the enter stash */
+	struct kes_exec_stash *st = bpf_map_lookup_elem(&kes_exec_stash_map, &key);
+	if (st) {
+		store__kernel_str(&e, st->path, KES_PATH_MAX);
+		bpf_map_delete_elem(&kes_exec_stash_map, &key);
+	} else {
+		store__empty(&e);
+	}
+	store__submit(&e);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int x_execve(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec__exit(ctx->ret, KES_SYSCALL_EXECVE_19_X, KES_SYSCALL_EXECVE_19_X_NPARAMS_ALL);
+}

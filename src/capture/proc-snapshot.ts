@@ -1,0 +1,358 @@
+// The /proc snapshot taken when live capture starts: what a capture file's header blocks
+// (MI, PL, FDL, UL, IL) carry, built from /proc, /etc/passwd and /etc/group, so the state
+// tables know the processes and fds that existed before the first event.
+//
+// Sockets are resolved by inode against /proc/<pid>/net/{tcp,tcp6,udp,udp6,raw,unix}, read
+// once per network namespace (containers have their own). Threads of one process share the fd
+// table; fds are listed under the process's main thread.
+
+import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { hostname, networkInterfaces, totalmem, cpus, uptime } from 'node:os';
+import type { CaptureHeader, FdEntry, GroupEntry, InterfaceEntry, MachineInfo, ProcEntry, UserEntry } from './types.js';
+import { FdType } from './types.js';
+
+function readText(path: string): string | null {
+  try { return readFileSync(path, 'latin1'); } catch { return null; }
+}
+function readLink(path: string): string {
+  try { return readlinkSync(path); } catch { return ''; }
+}
+function nulList(s: string | null): string[] {
+  if (s === null || s === '') return [];
+  const parts = s.split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+export function machineInfo(): MachineInfo {
+  const pidMax = Number((readText('/proc/sys/kernel/pid_max') ?? '32768').trim());
+  const bootMs = Date.now() - uptime() * 1000;
+  return {
+    numCpus: cpus().length,
+    memorySizeBytes: BigInt(totalmem()),
+    maxPid: BigInt(pidMax),
+    hostname: hostname(),
+    bootTsEpoch: BigInt(Math.round(bootMs)) * 1000000n,
+    flags: 0n,
+  };
+}
+
+export function readUsers(path = '/etc/passwd'): UserEntry[] {
+  const out: UserEntry[] = [];
+  for (const line of (readText(path) ?? '').split('\n')) {
+    const f = line.split(':');
+    if (f.length < 7 || line.startsWith('#')) continue;
+    out.push({ uid: Number(f[2]), gid: Number(f[3]), name: f[0]!, homedir: f[5]!, shell: f[6]! });
+  }
+  return out;
+}
+
+export function readGroups(path = '/etc/group'): GroupEntry[] {
+  const out: GroupEntry[] = [];
+  for (const line of (readText(path) ?? '').split('\n')) {
+    const f = line.split(':');
+    if (f.length < 3 || line.startsWith('#')) continue;
+    out.push({ gid: Number(f[2]), name: f[0]! });
+  }
+  return out;
+}
+
+function ipBytes(addr: string, family: 4 | 6): Uint8Array {
+  if (family === 4) return Uint8Array.from(addr.split('.').map(Number));
+  // expand :: and parse 8 groups
+  const [head, tail] = addr.split('%')[0]!.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined ? (tail ? tail.split(':') : []) : [];
+  const groups = tail !== undefined ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  const out = new Uint8Array(16);
+  groups.forEach((g, i) => { const v = parseInt(g, 16) || 0; out[i * 2] = v >> 8; out[i * 2 + 1] = v & 0xff; });
+  return out;
+}
+
+export function readInterfaces(): InterfaceEntry[] {
+  const out: InterfaceEntry[] = [];
+  for (const [name, list] of Object.entries(networkInterfaces())) {
+    for (const a of list ?? []) {
+      const family = a.family === 'IPv4' ? 4 : 6;
+      const addr = ipBytes(a.address, family);
+      const mask = ipBytes(a.netmask, family);
+      const bcast = new Uint8Array(addr.length);
+      if (family === 4) for (let i = 0; i < 4; i++) bcast[i] = (addr[i]! | (~mask[i]! & 0xff)) & 0xff;
+      out.push({ family, name, addr, netmask: mask, bcast, linkspeed: 0n });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// sockets by inode
+
+interface SockInfo {
+  type: number;
+  sip: Uint8Array; dip: Uint8Array; sport: number; dport: number; l4proto: number;
+  name: string; unixSource: bigint;
+}
+
+const EMPTY = new Uint8Array(0);
+const L4 = { TCP: 2, UDP: 3, RAW: 5 } as const;
+
+/** /proc/net/tcp stores an IPv4 address as a host-order (little-endian here) u32 in hex. */
+function hexIp4(h: string): Uint8Array {
+  const v = parseInt(h, 16);
+  return Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+}
+/** IPv6: four such u32 words. */
+function hexIp6(h: string): Uint8Array {
+  const out = new Uint8Array(16);
+  for (let w = 0; w < 4; w++) out.set(hexIp4(h.slice(w * 8, w * 8 + 8)), w * 4);
+  return out;
+}
+
+function parseInet(text: string | null, v6: boolean, l4: number, into: Map<string, SockInfo>): void {
+  if (text === null) return;
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const f = lines[i]!.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    const [la, lp] = f[1]!.split(':');
+    const [ra, rp] = f[2]!.split(':');
+    const inode = f[9]!;
+    if (inode === '0') continue;
+    const listen = l4 === L4.TCP ? f[3] === '0A' : rp === '0000' && /^0+$/.test(ra!);
+    const sip = v6 ? hexIp6(la!) : hexIp4(la!);
+    const dip = v6 ? hexIp6(ra!) : hexIp4(ra!);
+    const sport = parseInt(lp!, 16);
+    const dport = parseInt(rp!, 16);
+    if (listen) {
+      into.set(inode, { type: v6 ? FdType.IPV6_SERVSOCK : FdType.IPV4_SERVSOCK, sip, dip: EMPTY, sport, dport: 0, l4proto: l4, name: '', unixSource: 0n });
+    } else {
+      into.set(inode, { type: v6 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK, sip, dip, sport, dport, l4proto: l4, name: '', unixSource: 0n });
+    }
+  }
+}
+
+function parseUnix(text: string | null, into: Map<string, SockInfo>): void {
+  if (text === null) return;
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const f = lines[i]!.trim().split(/\s+/);
+    if (f.length < 7) continue;
+    const addr = BigInt('0x' + f[0]!.replace(/:$/, ''));
+    into.set(f[6]!, { type: FdType.UNIX_SOCK, sip: EMPTY, dip: EMPTY, sport: 0, dport: 0, l4proto: 0, name: f[7] ?? '', unixSource: addr });
+  }
+}
+
+function socketTable(pid: number, cache: Map<string, Map<string, SockInfo>>): Map<string, SockInfo> {
+  const ns = readLink(`/proc/${pid}/ns/net`);
+  let t = cache.get(ns);
+  if (t) return t;
+  t = new Map();
+  const base = `/proc/${pid}/net`;
+  parseInet(readText(`${base}/tcp`), false, L4.TCP, t);
+  parseInet(readText(`${base}/tcp6`), true, L4.TCP, t);
+  parseInet(readText(`${base}/udp`), false, L4.UDP, t);
+  parseInet(readText(`${base}/udp6`), true, L4.UDP, t);
+  parseInet(readText(`${base}/raw`), false, L4.RAW, t);
+  parseUnix(readText(`${base}/unix`), t);
+  cache.set(ns, t);
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------
+// fds
+
+/** Linux open flags (octal, from fdinfo) → PPM_O_* (file_flags). */
+export function ppmOpenFlags(f: number): number {
+  let r = 0;
+  const acc = f & 3;
+  r |= acc === 0 ? 1 : acc === 1 ? 2 : 3;
+  if (f & 0o100) r |= 4;
+  if (f & 0o2000) r |= 8;
+  if (f & 0o10000) r |= 16;
+  if (f & 0o200) r |= 32;
+  if (f & 0o4000) r |= 64;
+  if ((f & 0o4010000) === 0o4010000) r |= 128;
+  if (f & 0o1000) r |= 256;
+  if (f & 0o40000) r |= 512;
+  if (f & 0o200000) r |= 1024;
+  if (f & 0o100000) r |= 2048;
+  if (f & 0o2000000) r |= 4096;
+  return r;
+}
+
+function blankFd(fd: number): FdEntry {
+  return { fd, ino: 0n, type: FdType.UNSUPPORTED, name: '', openFlags: 0, dev: 0, sip: EMPTY, dip: EMPTY, sport: 0, dport: 0, l4proto: 0, unixSource: 0n, unixDest: 0n };
+}
+
+function encodeDev(dev: number): number {
+  // st_dev from Node is already the user-space encoding; keep its low 32 bits
+  return dev >>> 0;
+}
+
+function readFds(pid: number, netCache: Map<string, Map<string, SockInfo>>): FdEntry[] {
+  let names: string[];
+  try { names = readdirSync(`/proc/${pid}/fd`); } catch { return []; }
+  const out: FdEntry[] = [];
+  for (const n of names) {
+    const fd = Number(n);
+    const link = readLink(`/proc/${pid}/fd/${n}`);
+    if (link === '') continue;
+    const e = blankFd(fd);
+    const info = readText(`/proc/${pid}/fdinfo/${n}`) ?? '';
+    const fm = /flags:\s*([0-7]+)/.exec(info);
+    const lflags = fm ? parseInt(fm[1]!, 8) : 0;
+    e.openFlags = ppmOpenFlags(lflags);
+    const im = /ino:\s*(\d+)/.exec(info);
+    if (im) e.ino = BigInt(im[1]!);
+    let m: RegExpExecArray | null;
+    if ((m = /^socket:\[(\d+)\]$/.exec(link))) {
+      e.ino = BigInt(m[1]!);
+      const s = socketTable(pid, netCache).get(m[1]!);
+      if (!s) { e.type = FdType.UNSUPPORTED; e.name = link; } else {
+        e.type = s.type; e.sip = s.sip; e.dip = s.dip; e.sport = s.sport; e.dport = s.dport; e.l4proto = s.l4proto;
+        e.name = s.name; e.unixSource = s.unixSource;
+      }
+    } else if ((m = /^pipe:\[(\d+)\]$/.exec(link))) {
+      e.type = FdType.FIFO; e.ino = BigInt(m[1]!); e.name = link;
+    } else if (link.startsWith('anon_inode:')) {
+      const k = link.slice(11).replace(/^\[|\]$/g, '');
+      e.name = link;
+      e.type = k === 'eventfd' ? FdType.EVENT : k === 'signalfd' ? FdType.SIGNALFD : k === 'eventpoll' ? FdType.EVENTPOLL
+        : k === 'inotify' ? FdType.INOTIFY : k === 'timerfd' ? FdType.TIMERFD : k.startsWith('bpf') ? FdType.BPF
+        : k === 'userfaultfd' ? FdType.USERFAULTFD : k === 'io_uring' ? FdType.IOURING : k === 'pidfd' ? FdType.PIDFD : FdType.UNSUPPORTED;
+    } else if (link.startsWith('/memfd:')) {
+      e.type = FdType.MEMFD; e.name = link;
+    } else if (link.startsWith('/')) {
+      e.name = link.replace(/ \(deleted\)$/, '');
+      try {
+        const st = statSync(`/proc/${pid}/fd/${n}`);
+        e.type = st.isDirectory() ? FdType.DIRECTORY : FdType.FILE_V2;
+        e.dev = encodeDev(st.dev);
+        e.ino = BigInt(st.ino);
+      } catch { e.type = FdType.FILE_V2; }
+    } else {
+      e.name = link;
+    }
+    out.push(e);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// threads
+
+function statusField(status: string, key: string): string {
+  const i = status.indexOf('\n' + key + ':');
+  if (i < 0) return '';
+  const end = status.indexOf('\n', i + 1);
+  return status.slice(i + key.length + 2, end < 0 ? undefined : end).trim();
+}
+
+function fdLimit(pid: number): bigint {
+  const m = /Max open files\s+(\d+|unlimited)/.exec(readText(`/proc/${pid}/limits`) ?? '');
+  if (!m) return 0n;
+  return m[1] === 'unlimited' ? -1n : BigInt(m[1]!);
+}
+
+function cgroupsOf(text: string | null): string[] {
+  const out: string[] = [];
+  for (const line of (text ?? '').split('\n')) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line);
+    if (!m) continue;
+    const path = m[2]!;
+    if (m[1] === '') { out.push(`unified=${path}`); continue; }
+    for (const ss of m[1]!.split(',')) out.push(`${ss.replace(/^name=/, '')}=${path}`);
+  }
+  return out;
+}
+
+function threadEntry(pid: number, tid: number, proc: { args: string[]; env: string[]; exepath: string; cwd: string; root: string; fdlimit: bigint; cgroups: string[]; loginuid: number }): ProcEntry | null {
+  const base = pid === tid ? `/proc/${pid}` : `/proc/${pid}/task/${tid}`;
+  const stat = readText(`${base}/stat`);
+  const status = readText(`${base}/status`);
+  if (stat === null || status === null) return null;
+  // comm may contain spaces and parens: fields start after the last ')'
+  const rp = stat.lastIndexOf(')');
+  const f = stat.slice(rp + 2).split(' ');
+  const comm = (readText(`${base}/comm`) ?? '').replace(/\n$/, '');
+  const uids = statusField(status, 'Uid').split(/\s+/);
+  const gids = statusField(status, 'Gid').split(/\s+/);
+  const nstgid = statusField(status, 'NStgid').split(/\s+/);
+  const nspid = statusField(status, 'NSpid').split(/\s+/);
+  const kb = (k: string) => Number(statusField(status, k).split(/\s+/)[0] || 0);
+  const hex = (k: string) => { const v = statusField(status, k); return v ? BigInt('0x' + v) : 0n; };
+  const args = proc.args;
+  return {
+    tid, pid,
+    ptid: Number(statusField(status, 'PPid') || 0),
+    sid: Number(f[3] ?? 0),
+    vpgid: Number(f[2] ?? 0),
+    comm,
+    exe: args[0] ?? comm,
+    exepath: proc.exepath,
+    args: args.slice(1),
+    cwd: proc.cwd,
+    fdlimit: proc.fdlimit,
+    flags: 0,
+    uid: Number(uids[1] ?? 0),
+    gid: Number(gids[1] ?? 0),
+    vmsizeKb: kb('VmSize'),
+    vmrssKb: kb('VmRSS'),
+    vmswapKb: kb('VmSwap'),
+    pfmajor: BigInt(f[9] ?? 0),
+    pfminor: BigInt(f[7] ?? 0),
+    env: proc.env,
+    vtid: Number(nspid[nspid.length - 1] || tid),
+    vpid: Number(nstgid[nstgid.length - 1] || pid),
+    cgroups: proc.cgroups,
+    root: proc.root,
+    loginuid: proc.loginuid,
+    exeWritable: Number(uids[1] ?? 1) === 0,
+    capInheritable: hex('CapInh'),
+    capPermitted: hex('CapPrm'),
+    capEffective: hex('CapEff'),
+  };
+}
+
+export interface SnapshotOptions {
+  /** Include environments (default true). */
+  env?: boolean;
+  /** Include fds (default true). */
+  fds?: boolean;
+}
+
+/** Snapshot of the whole system from /proc. Processes that vanish midway are skipped. */
+export async function snapshotProc(opts: SnapshotOptions = {}): Promise<CaptureHeader> {
+  const procs: ProcEntry[] = [];
+  const fds = new Map<number, FdEntry[]>();
+  const netCache = new Map<string, Map<string, SockInfo>>();
+  let pids: number[];
+  try { pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number); } catch { pids = []; }
+  for (const pid of pids) {
+    const cmdline = readText(`/proc/${pid}/cmdline`);
+    if (cmdline === null) continue;
+    const loginuidText = readText(`/proc/${pid}/loginuid`);
+    const proc = {
+      args: nulList(cmdline),
+      env: opts.env === false ? [] : nulList(readText(`/proc/${pid}/environ`)),
+      exepath: readLink(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, ''),
+      cwd: readLink(`/proc/${pid}/cwd`),
+      root: readLink(`/proc/${pid}/root`),
+      fdlimit: fdLimit(pid),
+      cgroups: cgroupsOf(readText(`/proc/${pid}/cgroup`)),
+      loginuid: loginuidText === null ? -1 : Number(loginuidText.trim()) | 0,
+    };
+    let tids: number[];
+    try { tids = readdirSync(`/proc/${pid}/task`).map(Number); } catch { tids = [pid]; }
+    let any = false;
+    for (const tid of tids) {
+      const e = threadEntry(pid, tid, proc);
+      if (e !== null) { procs.push(e); any = true; }
+    }
+    if (any && opts.fds !== false) fds.set(pid, readFds(pid, netCache));
+    // yield now and then so a big /proc does not stall the event loop
+    if (procs.length % 256 === 0) await new Promise<void>((r) => setImmediate(r));
+  }
+  return { machine: machineInfo(), procs, fds, users: readUsers(), groups: readGroups(), interfaces: readInterfaces() };
+}
+

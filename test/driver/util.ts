@@ -1,0 +1,98 @@
+// Shared helpers of the kernel (driver) tests: build the trigger program, run it while the
+// real probe captures, and decode the captured events' parameters.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LiveSource } from '../../src/capture/live-source.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Source dir of the test helpers (test/driver/helpers), from dist/test/driver. */
+export const HELPERS_SRC = resolve(here, '../../../test/driver/helpers');
+
+/** Compiles helpers/<name>.c once per source change; returns the binary path. */
+export function buildHelper(name: string): string {
+  const src = join(HELPERS_SRC, `${name}.c`);
+  const dir = join(tmpdir(), 'kestrel-driver-test');
+  mkdirSync(dir, { recursive: true });
+  const bin = join(dir, name);
+  if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(src).mtimeMs) {
+    execFileSync('gcc', ['-O1', '-Wall', '-o', bin, src]);
+  }
+  return bin;
+}
+
+export interface Captured {
+  type: number;
+  tid: number;
+  ts: bigint;
+  /** Raw parameter bytes, in order. */
+  params: Buffer[];
+}
+
+export interface RunResult {
+  pid: number;
+  code: number | null;
+  stdout: string;
+  /** "action value" lines printed by the trigger. */
+  results: Array<[string, number]>;
+  events: Captured[];
+}
+
+/**
+ * Runs `bin args` while `src` captures; collects the events of the child's tgid (by tid, or
+ * by pid for multi-threaded children via `alsoTids`) until its procexit arrives (or
+ * timeoutMs). Events are copied out of the reused view.
+ */
+export async function runCaptured(src: LiveSource, bin: string, args: string[], opts: { cwd?: string; timeoutMs?: number; matchTids?: (tid: number, pid: number) => boolean } = {}): Promise<RunResult> {
+  // Flush whatever is pending from earlier activity.
+  await src.nextBatch(() => {});
+  const child = spawn(bin, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  const pid = child.pid!;
+  let stdout = '';
+  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  const events: Captured[] = [];
+  const match = opts.matchTids ?? ((tid: number, p: number) => tid === p);
+  const deadline = Date.now() + (opts.timeoutMs ?? 5000);
+  let sawExit = false;
+  let code: number | null = null;
+  let exitedFlag = false;
+  void exited.then((c) => { code = c; exitedFlag = true; });
+  while (Date.now() < deadline && !(sawExit && exitedFlag)) {
+    await src.nextBatch((ev) => {
+      if (!match(ev.tid, pid)) return;
+      const params: Buffer[] = [];
+      for (let i = 0; i < ev.nparams; i++) params.push(Buffer.from(ev.buf.subarray(ev.poff[i]!, ev.poff[i]! + ev.plen[i]!)));
+      events.push({ type: ev.type, tid: ev.tid, ts: ev.ts(), params });
+      if (ev.type === 186 && ev.tid === pid) sawExit = true;
+    });
+  }
+  if (!exitedFlag) code = await exited;
+  const results: Array<[string, number]> = stdout.trim().split('\n').filter(Boolean).map((l) => {
+    const [a, v] = l.split(' ');
+    return [a!, Number(v)];
+  });
+  return { pid, code, stdout, results, events };
+}
+
+export const i64 = (b: Buffer): number => Number(b.readBigInt64LE(0));
+export const u64 = (b: Buffer): bigint => b.readBigUInt64LE(0);
+export const u32 = (b: Buffer): number => b.readUInt32LE(0);
+export const i32 = (b: Buffer): number => b.readInt32LE(0);
+export const u16 = (b: Buffer): number => b.readUInt16LE(0);
+export const u8 = (b: Buffer): number => b.readUInt8(0);
+/** CHARBUF/FSPATH: the string without its NUL. */
+export const str = (b: Buffer): string => {
+  const s = b.toString('utf8');
+  return s.endsWith('\0') ? s.slice(0, -1) : s;
+};
+/** NUL-separated BYTEBUF as a list. */
+export const strs = (b: Buffer): string[] => {
+  const s = b.toString('utf8');
+  const parts = s.split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+};
