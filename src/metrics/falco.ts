@@ -54,6 +54,12 @@ export class KestrelMetrics {
 
   // ── process ──
   private lastCpu = { t: 0, us: 0 };
+  private readonly duration: CounterFamily;
+  private readonly rss: GaugeFamily;
+  private readonly vsz: GaugeFamily;
+  private readonly cpu: GaugeFamily;
+  private readonly version: string;
+  private readonly engineName: string;
 
   constructor(reg: MetricsRegistry, opts: KestrelMetricsOptions) {
     this.reg = reg;
@@ -68,6 +74,7 @@ export class KestrelMetrics {
     reg.gauge('falcosecurity_falco_host_boot_timestamp_nanoseconds', HELP).set(Math.round((Date.now() / 1000 - os.uptime())) * 1e9);
     reg.gauge('falcosecurity_falco_host_num_cpus_total', HELP).set(os.cpus().length);
     const duration = reg.counter('falcosecurity_falco_duration_seconds_total', HELP);
+    this.duration = duration;
 
     this.outputsQueueDrops = reg.counter('falcosecurity_falco_outputs_queue_num_drops_total', HELP);
     this.outputDrops = reg.counter('kestrel_outputs_drops_total', 'Alerts an output could not deliver, by output and reason', ['output', 'reason']);
@@ -92,6 +99,9 @@ export class KestrelMetrics {
     const rss = reg.gauge('falcosecurity_falco_memory_rss_bytes', HELP);
     const vsz = reg.gauge('falcosecurity_falco_memory_vsz_bytes', HELP);
     const cpu = reg.gauge('falcosecurity_falco_cpu_usage_ratio', HELP);
+    this.rss = rss; this.vsz = vsz; this.cpu = cpu;
+    this.version = opts.version;
+    this.engineName = opts.engineName ?? 'modern_ebpf';
 
     reg.addCollector(() => {
       duration.cell().value = Math.floor(Number(BigInt(Date.now()) * 1_000_000n - this.startNs) / 1e9);
@@ -139,6 +149,39 @@ export class KestrelMetrics {
   markReload(ok: boolean): void {
     this.reloads.cell(ok ? 'ok' : 'failed').value++;
     if (ok) this.reloadTs.set(Date.now() * 1e6);
+  }
+
+  /**
+   * The values of Falco's metrics snapshot (the "Falco internal: metrics snapshot" alert and
+   * metrics.output_file), with Falco's dotted names. Runs the collectors first.
+   */
+  async snapshot(convertMemoryToMb: boolean): Promise<Record<string, string | number>> {
+    await this.reg.text();
+    const mem = (b: number): number => (convertMemoryToMb ? Math.round((b / 1048576) * 100) / 100 : b);
+    const suffix = convertMemoryToMb ? '_mb' : '_bytes';
+    const f: Record<string, string | number> = {
+      'falco.version': this.version,
+      'falco.kernel_release': os.release(),
+      'falco.start_ts': Number(this.startNs),
+      'falco.duration_sec': this.duration.value,
+      'falco.host_num_cpus': os.cpus().length,
+      'falco.outputs_queue_num_drops': this.outputsQueueDrops.value,
+      'falco.cpu_usage_perc': Math.round(this.cpu.value * 10000) / 100,
+      ['falco.memory_rss' + suffix]: mem(this.rss.value),
+      ['falco.memory_vsz' + suffix]: mem(this.vsz.value),
+      'scap.engine_name': this.engineName,
+      'scap.n_evts': this.nEvts.value,
+      'scap.n_drops': this.nDrops.value,
+      'scap.evts_rate_sec': Math.round(this.evtsRate.value * 100) / 100,
+      'scap.n_drops_perc': Math.round(this.dropsPerc.value * 100) / 100,
+    };
+    let matches = 0;
+    for (const c of this.rulesMatches.all()) {
+      matches += c.value;
+      f['falco.rules.' + (c.labels['rule_name'] ?? '').replace(/[^A-Za-z0-9_]/g, '_')] = c.value;
+    }
+    f['falco.rules.matches_total'] = matches;
+    return f;
   }
 
   private collectSource(): void {

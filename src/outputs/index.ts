@@ -22,10 +22,10 @@ import { KestrelError } from '../errors.js';
 import type { Alert } from './alert.js';
 import { PRIORITIES } from './alert.js';
 import { AlertFormatter, type FormatOptions } from './format.js';
-import { RateLimitedLog, silentLogger, type Logger } from './log.js';
+import { RateLimitedLog, redactUrl, silentLogger, type Logger } from './log.js';
 import { Sink, type SinkStats } from './sink.js';
 import { FileSink } from './sinks/file.js';
-import { HttpSink } from './sinks/http.js';
+import { HttpSink, tlsOptions, type HttpOptions } from './sinks/http.js';
 import { ProgramSink } from './sinks/program.js';
 import { StreamSink } from './sinks/stream.js';
 import { SyslogSink, parseSyslogAddress } from './sinks/syslog.js';
@@ -170,6 +170,43 @@ export function formatOptions(c: KestrelConfig): FormatOptions {
     includeMessage: c.json_include_message_property,
     includeOutputFields: c.json_include_output_fields_property,
   };
+}
+
+/**
+ * What --dry-run checks without starting anything: the enabled outputs' settings (URL, TLS
+ * files, syslog address, program, filename). Throws KES_OUTPUT naming the key; returns a
+ * description of each enabled output.
+ */
+export function checkOutputs(c: KestrelConfig): string[] {
+  const out: string[] = [];
+  const fail = (key: string, msg: string): never => { throw new KestrelError('KES_OUTPUT', `${key}: ${msg}`); };
+  if (c.stdout_output.enabled) out.push('stdout');
+  if (c.file_output.enabled) {
+    if (!c.file_output.filename) fail('file_output.filename', 'must not be empty when file_output is enabled');
+    out.push(`file ${c.file_output.filename}`);
+  }
+  if (c.syslog_output.enabled) {
+    try { parseSyslogAddress(c.syslog_output.address); } catch (e) { fail('syslog_output.address', (e as Error).message); }
+    out.push(`syslog ${c.syslog_output.address} (${c.syslog_output.format})`);
+  }
+  if (c.program_output.enabled) {
+    if (!c.program_output.program) fail('program_output.program', 'must not be empty when program_output is enabled');
+    out.push('program');
+  }
+  if (c.http_output.enabled) {
+    const h = c.http_output;
+    if (!h.url) fail('http_output.url', 'must be set when http_output is enabled');
+    let u: URL | null = null;
+    try { u = new URL(h.url); } catch { fail('http_output.url', `not a valid URL: '${redactUrl(h.url)}'`); }
+    if (u!.protocol !== 'http:' && u!.protocol !== 'https:') fail('http_output.url', `scheme must be http or https, got '${u!.protocol}'`);
+    if (u!.protocol === 'https:') {
+      try {
+        tlsOptions({ insecure: h.insecure, caCert: h.ca_cert, caBundle: h.ca_bundle, caPath: h.ca_path, mtls: h.mtls, clientCert: h.client_cert, clientKey: h.client_key } as HttpOptions);
+      } catch (e) { throw new KestrelError('KES_OUTPUT', (e as Error).message); }
+    }
+    out.push(`http ${redactUrl(h.url)}${h.spool.enabled ? ` (spool ${h.spool.path})` : ''}`);
+  }
+  return out;
 }
 
 /**

@@ -11,11 +11,12 @@
 // (createOutputs, SIGUSR1 reopen), the web server (webserver.enabled), the drop monitor, and —
 // when `reload` is given — the reload watcher (SIGHUP; plus file watches with watch_config_files).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { EventSource } from '../capture/types.js';
-import { watchedPaths, type LoadedConfig } from '../config/index.js';
+import { parseDuration, watchedPaths, type LoadedConfig } from '../config/index.js';
+import type { Alert } from '../outputs/alert.js';
 import { ReloadWatcher } from '../config/watch.js';
 import type { KestrelError } from '../errors.js';
 import { KestrelMetrics } from '../metrics/falco.js';
@@ -24,6 +25,8 @@ import { DropMonitor } from '../outputs/drops.js';
 import { alertHostname, createOutputs, type Outputs } from '../outputs/index.js';
 import { StderrLogger, silentLogger, type Logger, type LogLevel } from '../outputs/log.js';
 import { startServer } from './index.js';
+
+export const METRICS_RULE = 'Falco internal: metrics snapshot';
 
 export interface OperationsOptions {
   version: string;
@@ -99,6 +102,29 @@ export async function startOperations(loaded: LoadedConfig, o: OperationsOptions
     }
   }
 
+  // metrics.enabled: every `interval`, Falco's metrics snapshot as an internal alert
+  // (output_rule) and/or a JSON line appended to output_file.
+  let snapTimer: NodeJS.Timeout | null = null;
+  if (c.metrics.enabled && (c.metrics.output_rule || c.metrics.output_file)) {
+    const every = parseDuration(c.metrics.interval);
+    snapTimer = setInterval(() => {
+      void (async () => {
+        const fields = await metrics.snapshot(c.metrics.convert_memory_to_mb);
+        const a: Alert = {
+          time: BigInt(Date.now()) * 1_000_000n, rule: METRICS_RULE, priority: 'Informational', source: 'internal',
+          output: 'Falco metrics snapshot', outputFields: fields, tags: [], hostname,
+        };
+        if (c.metrics.output_rule) outputs.emit(a);
+        if (c.metrics.output_file) {
+          try { appendFileSync(c.metrics.output_file, outputs.formatter.json(a) + '\n'); } catch (e) {
+            logger.log('error', `metrics.output_file: ${(e as Error).message}`);
+          }
+        }
+      })();
+    }, every);
+    snapTimer.unref();
+  }
+
   let watcher: ReloadWatcher | null = null;
   if (o.reload) {
     const reload = o.reload;
@@ -131,6 +157,7 @@ export async function startOperations(loaded: LoadedConfig, o: OperationsOptions
     async close() {
       watcher?.close();
       drops.stop();
+      if (snapTimer) clearInterval(snapTimer);
       if (server) await server.close();
       await outputs.flush(c.output_timeout);
       await outputs.close();

@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createOutputs } from '../../src/outputs/index.js';
+import { checkOutputs, createOutputs } from '../../src/outputs/index.js';
 import { ProgramSink } from '../../src/outputs/sinks/program.js';
 import { StreamSink } from '../../src/outputs/sinks/stream.js';
 import { MetricsRegistry } from '../../src/metrics/index.js';
@@ -177,4 +177,22 @@ test('a stalled stream output never blocks emit; overflow is counted per output 
   // After close the in-flight batch and queue are lost and counted.
   assert.equal(out.stats()[0]!.dropped['closed'], 200);
   assert.equal(out.stats()[0]!.delivered, 0);
+});
+
+test('checkOutputs (--dry-run) and createOutputs reject bad output settings with KES_OUTPUT naming the key', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['http_output.enabled=true'], /http_output\.url: must be set/],
+    [['http_output.enabled=true', 'http_output.url=ftp://x/'], /http_output\.url: scheme must be http or https/],
+    [['http_output.enabled=true', 'http_output.url=https://127.0.0.1/', 'http_output.ca_cert=/nonexistent/ca.pem'], /http_output\.ca_cert: cannot read '\/nonexistent\/ca\.pem'/],
+    [['http_output.enabled=true', 'http_output.url=https://127.0.0.1/', 'http_output.mtls=true', 'http_output.client_cert=/nonexistent/c.pem'], /http_output\.client_cert/],
+    [['syslog_output.enabled=true', 'syslog_output.address=udp://nowhere'], /syslog_output\.address: bad syslog address/],
+    [['program_output.enabled=true', 'program_output.program='], /program_output\.program: must not be empty/],
+  ];
+  for (const [o, re] of cases) {
+    const c = cfg(o);
+    assert.throws(() => checkOutputs(c), (e: Error & { code?: string }) => e.code === 'KES_OUTPUT' && re.test(e.message), o.join(' '));
+    assert.throws(() => createOutputs(c), (e: Error & { code?: string }) => e.code === 'KES_OUTPUT' && re.test(e.message), o.join(' '));
+  }
+  assert.deepEqual(checkOutputs(cfg(['stdout_output.enabled=true', 'http_output.enabled=true', 'http_output.url=http://u:pw@127.0.0.1:2801/'])),
+    ['stdout', 'http http://REDACTED:REDACTED@127.0.0.1:2801/']);
 });

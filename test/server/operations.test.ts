@@ -65,3 +65,32 @@ test('alerts, drop alerts, metrics, a failed and a good reload, through one wiri
     await ops.close();
   }
 });
+
+test('metrics.enabled: periodic "Falco internal: metrics snapshot" alert and output_file lines', async () => {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'kestrel-ops-'));
+  const events = path.join(d, 'events.txt');
+  const mfile = path.join(d, 'metrics.jsonl');
+  const loaded = loadConfig({ overrides: ['stdout_output.enabled=false', 'syslog_output.enabled=false', 'json_output=true',
+    'file_output.enabled=true', `file_output.filename=${events}`, 'webserver.enabled=false',
+    'metrics.enabled=true', 'metrics.interval=200ms', `metrics.output_file=${mfile}`] });
+  const ops = await startOperations(loaded, { version: '9.9.9', engineName: 'replay', ebpf: false, logger: new MemoryLogger() });
+  try {
+    ops.attachSource({ stats: () => ({ events: 4242, drops: 0, dropsBy: {} }) });
+    ops.outputs.emit(mkAlert(0));
+    const read = (f: string): Array<Record<string, any>> => {
+      try { return readFileSync(f, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)); } catch { return []; }
+    };
+    await waitFor(() => read(events).some((a) => a['rule'] === 'Falco internal: metrics snapshot') && read(mfile).length > 0, 15_000, 'a snapshot');
+    const snap = read(events).find((a) => a['rule'] === 'Falco internal: metrics snapshot')!;
+    assert.equal(snap['source'], 'internal');
+    assert.equal(snap['priority'], 'Informational');
+    assert.equal(snap['output_fields']['falco.version'], '9.9.9');
+    assert.equal(snap['output_fields']['scap.n_evts'], 4242);
+    assert.equal(snap['output_fields']['scap.engine_name'], 'replay');
+    assert.ok(snap['output_fields']['falco.memory_rss_mb'] > 1);
+    assert.ok(snap['output_fields']['falco.rules.matches_total'] >= 1);
+    assert.equal(read(mfile)[0]!['rule'], 'Falco internal: metrics snapshot');
+  } finally {
+    await ops.close();
+  }
+});
