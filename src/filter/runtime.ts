@@ -74,8 +74,25 @@ function tokMatches(tok: GlobTok, c: string): boolean {
 export function compileGlob(pattern: string, caseInsensitive = false): (s: string) => boolean {
   const toks = parseGlob(caseInsensitive ? pattern.toLowerCase() : pattern);
   const n = toks.length;
+  // Literal head and tail (before the first / after the last wildcard): most rule globs have
+  // one, and most inputs fail on it, so check them first with plain string compares.
+  let head = '';
+  for (let i = 0; i < n; i++) {
+    const t = toks[i];
+    if (t.t !== 'lit') break;
+    head += t.c;
+  }
+  let tail = '';
+  if (head.length < n) {
+    for (let i = n - 1; i >= 0; i--) {
+      const t = toks[i];
+      if (t.t !== 'lit') break;
+      tail = t.c + tail;
+    }
+  }
   return (input: string): boolean => {
     const s = caseInsensitive ? input.toLowerCase() : input;
+    if (!s.startsWith(head) || !s.endsWith(tail) || s.length < head.length + tail.length) return false;
     let ti = 0;
     let si = 0;
     let starTi = -1;
