@@ -9,11 +9,18 @@
 #include "helpers/extract/file.h"
 #include "helpers/extract/path.h"
 #include "helpers/interfaces/proc.h"
+#include "helpers/extract/net.h"
+#include "helpers/interfaces/prog.h"
 
 #include "programs/events/sched_process_exit.bpf.c"
 #include "programs/syscalls/openat.bpf.c"
 #include "programs/syscalls/open.bpf.c"
 #include "programs/syscalls/close.bpf.c"
 #include "programs/syscalls/execve.bpf.c"
+#include "programs/syscalls/clone.bpf.c"
+#include "programs/syscalls/fs.bpf.c"
+#include "programs/syscalls/net.bpf.c"
+#include "programs/syscalls/fd.bpf.c"
+#include "programs/syscalls/cred.bpf.c"
 
 char LICENSE[] SEC("license") = "GPL";

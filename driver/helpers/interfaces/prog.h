@@ -1,0 +1,29 @@
+/* Interface layer: the exit-program skeleton shared by every syscall. A family file defines
+ * fill functions `static __always_inline void fill_<name>(struct kes_ev *e, struct pt_regs *r,
+ * long ret)` that store the parameters in table order, and instantiates the program with
+ * KES_EXIT_PROG. */
+#ifndef KES_INTERFACES_PROG_H
+#define KES_INTERFACES_PROG_H
+
+#include "helpers/extract/net.h"
+#include "helpers/interfaces/proc.h"
+
+#define KES_EXIT_PROG(sc, type, nparams, cat, fill)                                   \
+	SEC("tracepoint/syscalls/sys_exit_" #sc)                                      \
+	int x_##sc(struct trace_event_raw_sys_exit *ctx)                              \
+	{                                                                             \
+		if (extract__skip())                                                  \
+			return 0;                                                     \
+		struct kes_ev e;                                                      \
+		if (!store__begin(&e, type, nparams, cat))                            \
+			return 0;                                                     \
+		fill(&e, extract__regs(), ctx->ret);                                  \
+		store__submit(&e);                                                    \
+		return 0;                                                             \
+	}
+
+#define ARG(i) extract__arg(r, i)
+#define UPTR(i) ((const void *)extract__arg(r, i))
+#define FDARG(i) ((__s64)(__s32)extract__arg(r, i))
+
+#endif
