@@ -196,3 +196,26 @@ test('checkOutputs (--dry-run) and createOutputs reject bad output settings with
   assert.deepEqual(checkOutputs(cfg(['stdout_output.enabled=true', 'http_output.enabled=true', 'http_output.url=http://u:pw@127.0.0.1:2801/'])),
     ['stdout', 'http http://REDACTED:REDACTED@127.0.0.1:2801/']);
 });
+
+test('stdout piped into a reader that goes away (EPIPE): no crash, losses counted', async () => {
+  const root = new URL('../../', import.meta.url).pathname; // dist/
+  const script = `
+    const { loadConfig } = await import(${JSON.stringify(root + 'src/config/load.js')});
+    const { createOutputs } = await import(${JSON.stringify(root + 'src/outputs/index.js')});
+    const { mkAlert } = await import(${JSON.stringify(root + 'test/outputs/helpers.js')});
+    const out = createOutputs(loadConfig({ overrides: ['syslog_output.enabled=false'] }).config);
+    for (let r = 0; r < 20; r++) { for (let i = 0; i < 500; i++) out.emit(mkAlert(i)); await new Promise((x) => setTimeout(x, 20)); }
+    await out.flush(3000); await out.close();
+    const s = out.stats()[0];
+    process.stderr.write('RESULT ' + JSON.stringify({ delivered: s.delivered, dropped: s.dropped }) + '\\n');`;
+  const r = spawn('sh', ['-c', `node --input-type=module -e "$SCRIPT" | head -c 100 > /dev/null`], { env: { ...process.env, SCRIPT: script }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  r.stderr.on('data', (d) => { err += d; });
+  const code = await new Promise((res) => r.on('close', res));
+  assert.equal(code, 0, err);
+  const m = /RESULT (\{.*\})/.exec(err);
+  assert.ok(m, err);
+  const res = JSON.parse(m[1]!) as { delivered: number; dropped: Record<string, number> };
+  assert.equal(res.delivered + (res.dropped['write_failed'] ?? 0) + (res.dropped['closed'] ?? 0), 10_000);
+  assert.ok((res.dropped['write_failed'] ?? 0) > 0);
+});

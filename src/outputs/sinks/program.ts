@@ -24,7 +24,8 @@ export class ProgramSink extends Sink {
   private spawnChild(): ChildProcess {
     this.spawns++;
     this.lastSpawn = Date.now();
-    const child = spawn('/bin/sh', ['-c', this.program], { stdio: ['pipe', 'ignore', 'inherit'] });
+    // Like Falco's popen(): the program's own output goes to kestrel's stdout/stderr.
+    const child = spawn('/bin/sh', ['-c', this.program], { stdio: ['pipe', 'inherit', 'inherit'] });
     // Errors surface through the write callbacks; keep them from becoming uncaught.
     child.on('error', () => undefined);
     child.stdin!.on('error', () => undefined);

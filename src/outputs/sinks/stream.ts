@@ -6,6 +6,9 @@ import { Sink } from '../sink.js';
 export class StreamSink extends Sink {
   constructor(name: string, capacity: number, private readonly stream: Writable) {
     super(name, capacity);
+    // EPIPE (stdout piped into `head`) arrives as an 'error' event too; without a listener it
+    // would crash the process. The write callback already counts the loss.
+    stream.on('error', () => undefined);
   }
 
   protected async write(batch: string[]): Promise<void> {
