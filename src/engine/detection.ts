@@ -13,7 +13,7 @@ import { makeBackend } from '../rules/backend.js';
 import { loadRules, readSources, type LoadOutput, type RulesSource } from '../rules/loader.js';
 import { LoadResult } from '../rules/result.js';
 import { Ruleset, type Predicate, type RulesetOptions } from '../rules/ruleset.js';
-import type { FilterBackend } from '../rules/compiler.js';
+import type { AppendOutput, FilterBackend } from '../rules/compiler.js';
 
 export type Ctx = EvalContext;
 export type Backend = FilterBackend<Expr, Predicate<Ctx>, CompiledFormat>;
@@ -63,6 +63,7 @@ export interface DetectionOptions extends RulesetOptions {
   rulesFiles?: readonly string[];
   manager?: ContainerManager;
   registry?: StateFieldRegistry;
+  appendOutput?: readonly AppendOutput[];
 }
 
 export interface Detection {
@@ -80,7 +81,26 @@ export function loadDetection(opts: DetectionOptions = {}): Detection {
   const load = loadRules(sources, {
     backend: makeDetectionBackend(registry),
     isField: (name) => registry.resolve(name) !== undefined,
+    appendOutput: opts.appendOutput,
   }, res);
   const ruleset = new Ruleset<Ctx, CompiledFormat>(load.rules, { matching: opts.matching, minPriority: opts.minPriority });
   return { ruleset, load, registry };
+}
+
+/** The config's append_output entries in the loader's shape (Falco's keys). */
+export function appendOutputFromConfig(entries: readonly { match: { rule: string; source: string; tags: readonly string[] }; extra_output: string; extra_fields: readonly unknown[]; suggested_output: boolean }[]): AppendOutput[] {
+  return entries.map((e) => ({
+    match: { rule: e.match.rule || undefined, source: e.match.source || undefined, tags: e.match.tags.length ? e.match.tags : undefined },
+    extraOutput: e.extra_output || undefined,
+    extraFields: e.extra_fields.flatMap((f): (string | Record<string, string>)[] => {
+      if (typeof f === 'string') return [f];
+      if (f !== null && typeof f === 'object' && !Array.isArray(f)) {
+        const o: Record<string, string> = {};
+        for (const [k, v] of Object.entries(f as Record<string, unknown>)) o[k] = String(v);
+        return [o];
+      }
+      return [];
+    }),
+    suggestedOutput: e.suggested_output,
+  }));
 }

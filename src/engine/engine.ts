@@ -120,6 +120,16 @@ export class DetectionEngine {
       if (Object.prototype.hasOwnProperty.call(fields, f.text)) continue;
       fields[f.text] = f.def.extract(ctx, f.arg);
     }
+    const extra = rule.extraFields;
+    for (let i = 0; i < extra.length; i++) {
+      const e = extra[i];
+      if (e.raw) {
+        const f = e.format.fields[0];
+        fields[e.key] = f === undefined ? null : f.def.extract(ctx, f.arg);
+      } else {
+        fields[e.key] = e.format.format(ctx);
+      }
+    }
     this.stats.alerts++;
     this.opts.emit({
       time: this.ev!.ts(), rule: rule.name, priority: rule.priority, source: rule.source, output,

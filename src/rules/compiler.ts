@@ -35,6 +35,27 @@ export interface FilterBackend<A = unknown, M = unknown, F = unknown> {
   evtTypeCount(types: ReadonlySet<number> | null): number;
 }
 
+/** One `append_output` entry of the configuration (Falco 0.39+). */
+export interface AppendOutput {
+  match?: { rule?: string; source?: string; tags?: readonly string[] };
+  /** Text appended (with a space) to the output of matching rules. */
+  extraOutput?: string;
+  /** Bare field names (typed values) or {name: format} (formatted strings), in output_fields only. */
+  extraFields?: readonly (string | Readonly<Record<string, string>>)[];
+  /** Append the fields plugins flag as suggested output (the container plugin's id and name). */
+  suggestedOutput?: boolean;
+}
+
+/** The container plugin's suggested output fields, which kestrel provides built in. */
+const SUGGESTED_OUTPUT = 'container_id=%container.id container_name=%container.name';
+
+export interface ExtraField<F> {
+  readonly key: string;
+  /** true: a bare field whose typed value is used; false: a format rendered to a string. */
+  readonly raw: boolean;
+  readonly format: F;
+}
+
 export interface CompiledRule<M = unknown, F = unknown> {
   readonly name: string;
   readonly desc: string;
@@ -54,6 +75,8 @@ export interface CompiledRule<M = unknown, F = unknown> {
   readonly pos: Pos;
   readonly capture: boolean;
   readonly captureDuration: number;
+  /** append_output extra_fields for this rule. */
+  readonly extraFields: readonly ExtraField<F>[];
 }
 
 export interface CompiledMacro<A = unknown> {
@@ -81,7 +104,7 @@ export interface CompileOutput<A, M, F> {
   lists: ExpandedList[];
 }
 
-export function compileAll<A, M, F>(col: Collector, backend: FilterBackend<A, M, F>, res: LoadResult): CompileOutput<A, M, F> {
+export function compileAll<A, M, F>(col: Collector, backend: FilterBackend<A, M, F>, res: LoadResult, appendOutput: readonly AppendOutput[] = []): CompileOutput<A, M, F> {
   const lists = expandLists(col.lists.ordered, col.lists.byName);
 
   // Macros: parse each (after list substitution), then resolve macro references with
@@ -132,7 +155,7 @@ export function compileAll<A, M, F>(col: Collector, backend: FilterBackend<A, M,
   const rules: CompiledRule<M, F>[] = [];
   for (const r of col.rules.ordered) {
     if (r.unknownSource) continue;
-    const c = compileRule(r, lists, all, broken, used, backend, res);
+    const c = compileRule(r, lists, all, broken, used, backend, res, appendOutput);
     if (c) rules.push(c);
   }
   rules.sort((a, b) => a.index - b.index);
@@ -149,7 +172,7 @@ export function compileAll<A, M, F>(col: Collector, backend: FilterBackend<A, M,
 
 function compileRule<A, M, F>(
   r: RuleInfo, lists: ExpandedList[], macros: ReadonlyMap<string, A>, broken: ReadonlySet<string>,
-  used: Set<string>, backend: FilterBackend<A, M, F>, res: LoadResult,
+  used: Set<string>, backend: FilterBackend<A, M, F>, res: LoadResult, appendOutput: readonly AppendOutput[],
 ): CompiledRule<M, F> | null {
   const what = `rule '${r.name}'`;
   let condition = r.cond;
@@ -163,6 +186,26 @@ function compileRule<A, M, F>(
   }
 
   let output = r.output;
+  const extraFields: ExtraField<F>[] = [];
+  for (const ao of appendOutput) {
+    const m = ao.match;
+    if (m?.source && m.source !== r.source) continue;
+    if (m?.rule && m.rule !== r.name) continue;
+    if (m?.tags && !m.tags.every((t) => r.tags.includes(t))) continue;
+    if (ao.extraOutput) output += ' ' + ao.extraOutput;
+    if (ao.suggestedOutput && r.source === 'syscall') output += ' ' + SUGGESTED_OUTPUT;
+    for (const ef of ao.extraFields ?? []) {
+      const entries: [string, string, boolean][] = typeof ef === 'string' ? [[ef, '%' + ef, true]] : Object.entries(ef).map(([k, v]) => [k, String(v), false]);
+      for (const [key, fmt, raw] of entries) {
+        const f = backend.compileOutput(fmt);
+        if ('error' in f) {
+          res.error('LOAD_ERR_COMPILE_OUTPUT', `append_output extra field '${key}': ${f.error}`, r.outputPos, what);
+          return null;
+        }
+        extraFields.push({ key, raw, format: f.format });
+      }
+    }
+  }
   if (output.includes('%container.info')) {
     res.warn('LOAD_DEPRECATED_ITEM', '%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output message.', r.pos, what);
     output = output.split('%container.info').join('');
@@ -213,6 +256,6 @@ function compileRule<A, M, F>(
   return {
     name: r.name, desc: r.desc, priority: r.priority, source: r.source, tags: r.tags, enabled: r.enabled,
     condition: text, output, match: c.match, format: fo.format, evtTypes: c.evtTypes, index: r.index, pos: r.pos,
-    capture: r.capture, captureDuration: r.captureDuration,
+    capture: r.capture, captureDuration: r.captureDuration, extraFields,
   };
 }

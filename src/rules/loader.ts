@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { LoadResult, type Pos } from './result.js';
 import { Collector } from './collector.js';
 import { readRulesFile } from './reader.js';
-import { compileAll, type CompileOutput, type FilterBackend } from './compiler.js';
+import { compileAll, type AppendOutput, type CompileOutput, type FilterBackend } from './compiler.js';
 import { BUILTIN_PLUGINS, compatibleWith, parseSemver, semverString } from './version.js';
 import type { Semver } from './types.js';
 
@@ -29,6 +29,8 @@ export interface LoadOptions<A, M, F> {
   isField?: (name: string) => boolean;
   /** Plugins (name → version) considered present; default: kestrel's built-in equivalents. */
   plugins?: ReadonlyMap<string, Semver>;
+  /** The configuration's append_output entries. */
+  appendOutput?: readonly AppendOutput[];
 }
 
 export interface LoadOutput<A, M, F> extends CompileOutput<A, M, F> {
@@ -59,7 +61,7 @@ export function loadRules<A, M, F>(sources: readonly RulesSource[], opts: LoadOp
   for (const s of sources) readRulesFile(s.name, s.content, res, col);
   checkPlugins(col, opts.plugins ?? BUILTIN_PLUGINS, res);
   let out: CompileOutput<A, M, F> = { rules: [], macros: [], lists: [] };
-  if (opts.backend) out = compileAll(col, opts.backend, res);
+  if (opts.backend) out = compileAll(col, opts.backend, res, opts.appendOutput);
   return { ...out, result: res, collector: col, requiredEngine: col.requiredEngine };
 }
 

@@ -176,3 +176,30 @@ test('kestrel run with rules errors starts nothing and exits 3; rules validate r
   assert.match(v.out, /bad\.yaml:7:14: error LOAD_ERR_COMPILE_CONDITION: /);
   assert.match(v.out, /2 error\(s\)/);
 });
+
+test('append_output: extra_output, extra_fields (typed and formatted), match by rule, suggested_output', () => {
+  const cfg = join(dir, 'kestrel.yaml');
+  writeFileSync(cfg, [
+    'append_output:',
+    '  - match:',
+    '      rule: Dev null opened',
+    '    extra_output: "on cpu %evt.cpu"',
+    '    extra_fields:',
+    '      - proc.pid',
+    '      - where: "%proc.name|%fd.name"',
+    '  - match:',
+    '      rule: Some other rule',
+    '    extra_output: never',
+    '  - suggested_output: true',
+    'json_output: true',
+  ].join('\n') + '\n');
+  const r = run(['run', '-c', cfg, '-r', rulesFile, '--replay', SCAP + 'falco_trace_files_cat_write.scap']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out.trim());
+  assert.match(j.output, /devnull opened by cat \(cmdline=cat \/dev\/null parent=bash fd=\/dev\/null\) on cpu \d+ container_id=host container_name=host$/);
+  assert.equal(typeof j.output_fields['proc.pid'], 'number');
+  assert.equal(typeof j.output_fields['evt.cpu'], 'number');
+  assert.equal(j.output_fields.where, 'cat|/dev/null');
+  assert.equal(j.output_fields['container.id'], 'host');
+  assert.equal(j.output_fields['container.name'], 'host');
+});

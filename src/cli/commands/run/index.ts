@@ -8,7 +8,7 @@ import { loadConfig, minPriority } from '../../../config/index.js';
 import { alertHostname } from '../../../outputs/index.js';
 import { startOperations } from '../../../server/operations.js';
 import { fileURLToPath } from 'node:url';
-import { loadDetection, type Detection } from '../../../engine/detection.js';
+import { loadDetection, appendOutputFromConfig, type Detection } from '../../../engine/detection.js';
 import { DetectionEngine } from '../../../engine/engine.js';
 import { FileSource } from '../../../capture/file-source.js';
 import { formatMessage } from '../../../rules/result.js';
@@ -66,7 +66,7 @@ export const command: Command = {
     // Live runs fetch container metadata from the runtimes; replays only know what the file says.
     const manager = replay ? new ContainerManager({ docker: false, podman: false, containerd: false, cri: false }) : new ContainerManager();
     const rulesFiles = values.rules?.length ? values.rules : cfg.rules_files;
-    const load = (): Detection => loadDetection({ rulesFiles, manager, matching: cfg.rule_matching, minPriority: minPriority(cfg) });
+    const load = (): Detection => loadDetection({ rulesFiles, manager, matching: cfg.rule_matching, minPriority: minPriority(cfg), appendOutput: appendOutputFromConfig(cfg.append_output) });
     const det = load();
     const res = det.load.result;
     for (const m of res.errors) process.stderr.write(formatMessage(m, 'error') + '\n');
