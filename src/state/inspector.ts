@@ -38,6 +38,7 @@ const K = {
   NONE: 0, OPEN: 1, SOCKET: 2, BIND: 3, CONNECT: 4, ACCEPT: 5, PIPE: 6, SOCKETPAIR: 7, SIMPLEFD: 8,
   CLOSE: 9, DUP: 10, FCNTL: 11, CHDIR: 12, FCHDIR: 13, EXECVE: 14, CLONE: 15, PROCEXIT: 16,
   SETUID: 17, SETGID: 18, SETRESUID: 19, SETRESGID: 20, SETSID: 21, CHROOT: 22, SENDRECV: 23,
+  VMSTATS: 24,
 } as const;
 const KIND = new Uint8Array(EVENT_COUNT);
 /** Fd type created by SIMPLEFD events (eventfd, signalfd, …). */
@@ -75,6 +76,8 @@ kind([194, 195], K.SETRESGID);
 kind([274, 275], K.SETSID);
 kind([266, 267], K.CHROOT);
 kind([30, 31, 34, 35, 48, 49, 52, 53], K.SENDRECV);
+// Events whose parameters refresh the thread's memory and page-fault counters.
+kind([10, 11, 158, 159, 160, 161, 162, 163, 164, 165, 146, 152], K.VMSTATS);
 
 // Parameter positions by name, per event type (-1 when the type has no such parameter).
 const P = {
@@ -235,6 +238,7 @@ export class Inspector {
     if (IS_ENTER[type]) {
       if (t !== null && (LOOKUP_ONLY[type] === 1)) {
         t.lastAccessMs = Number(ts / 1000000n);
+        if (k === K.VMSTATS) this.vmStats(ev, t);
       } else if (t !== null) {
         t.lastAccessMs = Number(ts / 1000000n);
         t.lastEventType = type;
@@ -306,7 +310,7 @@ export class Inspector {
     const t = this.threads.get(-1) ?? new ThreadInfo();
     // The values sinsp 0.29.3 shows for this pseudo-thread.
     t.tid = -1; t.pid = -1; t.ptid = 0; t.sid = -1; t.vpgid = -1; t.vtid = -2; t.vpid = -2; t.fdlimit = -1;
-    t.comm = 'container:' + id; t.exe = ''; t.cwd = ''; t.containerId = id;
+    t.comm = 'container:' + id; t.exe = ''; t.cwd = ''; t.containerId = id; t.uid = 0; t.gid = 0; t.loginuid = 0;
     this.threads.add(t);
     return t;
   }
@@ -332,6 +336,7 @@ export class Inspector {
       case K.FCNTL: t.enterA = int(ev, P.cmd[type]); break;
       case K.EXECVE: t.enterStr = str(ev, P.filename[type] >= 0 ? P.filename[type] : P.pathname[type]); t.enterA = int(ev, P.dirfd[type], AT_FDCWD); break;
       case K.PROCEXIT: this.pendingThread = t.tid; t.exited = true; break;
+      case K.VMSTATS: this.vmStats(ev, t); break;
       case K.SENDRECV: {
         // Keep sendto/sendmsg's tuple for the exit (only when the fd is an unconnected socket).
         const ti = P.tuple[type];
@@ -489,6 +494,7 @@ export class Inspector {
         break;
       }
       case K.EXECVE: this.parseExecve(ev, t); break;
+      case K.VMSTATS: this.vmStats(ev, t); break;
       case K.SETUID: if (int(ev, P.res[type], -1) === 0) { const u = P.uid[type] >= 0 && P.uid[type] < ev.nparams ? int(ev, P.uid[type]) : t.enterA; if (u >= 0) this.setUid(t, u); } break;
       case K.SETGID: if (int(ev, P.res[type], -1) === 0) { const g = P.gid[type] >= 0 && P.gid[type] < ev.nparams ? int(ev, P.gid[type]) : t.enterA; if (g >= 0) this.setGid(t, g); } break;
       case K.SETRESUID: if (int(ev, P.res[type], -1) === 0) { const u = P.euid[type] >= 0 && P.euid[type] < ev.nparams ? int(ev, P.euid[type]) : t.enterA; if (u >= 0) this.setUid(t, u); } break;
@@ -498,6 +504,14 @@ export class Inspector {
       default: break;
     }
     return t;
+  }
+
+  private vmStats(ev: EventView, t: ThreadInfo): void {
+    const type = ev.type;
+    const vs = P.vmSize[type];
+    if (vs < 0 || vs >= ev.nparams) return;
+    t.vmsizeKb = uint(ev, vs); t.vmrssKb = uint(ev, P.vmRss[type]); t.vmswapKb = uint(ev, P.vmSwap[type]);
+    if (P.pgftMaj[type] >= 0 && P.pgftMaj[type] < ev.nparams) { t.pfmajor = uint(ev, P.pgftMaj[type]); t.pfminor = uint(ev, P.pgftMin[type]); }
   }
 
   private setUid(t: ThreadInfo, uid: number): void {

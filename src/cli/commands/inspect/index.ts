@@ -138,7 +138,11 @@ export const command: Command = {
       if (insp === null) {
         insp = new Inspector(ev);
         insp.seed(src.header);
-        insp.containerId = (t) => manager.refFor(t.cgroups).id === 'host' ? '' : manager.refFor(t.cgroups).id;
+        insp.containerId = (t) => {
+          if (t.cgroups.length === 0) return t.containerId;
+          const id = manager.refFor(t.cgroups).id;
+          return id === 'host' ? '' : id;
+        };
         const mode: BufferMode = values['print-hex'] ? 'hex' : values['print-ascii'] ? 'ascii' : values.verbose || values.json ? 'full' : 'normal';
         if (mode !== 'normal') insp.argsRenderer = (e, rc) => renderArgsMode(e, rc, mode);
       }
