@@ -488,9 +488,11 @@ class CodeGen {
   private binary(left: Lhs, op: CmpOp, mod: Modifier | undefined, right: Rhs, at: { readonly pos: Pos; readonly macro?: string }): string {
     const l = this.operand(left, 'lhs');
     const what = l.label;
-    if (l.shape === 'list' && op !== 'in' && op !== 'intersects') {
-      fail('KES_FILTER_TYPE', `${what} is a list: only 'exists', 'in' and 'intersects' apply to it (or transform it, e.g. join(" ", ${what}))`, at);
-    }
+    // On a list, `in` means every value is in the set and `intersects` that one is (libsinsp).
+    // Other operators, which libsinsp refuses on list fields, hold if they hold for one value:
+    // several field implementations mark "client or server" fields (fd.ip, fd.net) as lists,
+    // and for those that is the libsinsp meaning of `fd.ip != x`.
+    const listAll = l.shape === 'list' && op === 'in' && mod === undefined;
     // Operators that only make sense on text.
     const textOps: ReadonlySet<CmpOp> = new Set<CmpOp>(['contains', 'icontains', 'startswith', 'endswith', 'glob', 'iglob', 'regex', 'pmatch', 'bcontains', 'bstartswith']);
     if (textOps.has(op) && l.cat !== 'str' && !(l.cat === 'bytes' && ['contains', 'startswith', 'endswith', 'bcontains', 'bstartswith'].includes(op))) {
@@ -510,10 +512,10 @@ class CodeGen {
         fail('KES_FILTER_TYPE', `cannot compare ${what} (${typeName(l)}) with ${label(right)} (${typeName(r)})`, right);
       }
       let p2 = dynamicPred(l.cat, op, r.shape, right, what);
-      if (l.shape === 'list') {
+      if (listAll) {
         const inner = p2;
-        p2 = op === 'in' ? (a, b) => Array.isArray(a) && a.every((x) => inner(x, b)) : (a, b) => Array.isArray(a) && a.some((x) => inner(x, b));
-      } else if (l.shape === 'any') {
+        p2 = (a, b) => (Array.isArray(a) ? a.every((x) => inner(x, b)) : inner(a, b));
+      } else if (l.shape !== 'scalar') {
         const inner = p2;
         p2 = (a, b) => (Array.isArray(a) ? a.some((x) => inner(x, b)) : inner(a, b));
       }
@@ -543,11 +545,10 @@ class CodeGen {
       if (right.kind === 'list') fail('KES_FILTER_TYPE', `operator '${op}' takes a single value, not a list`, right);
       p = literalPred(l.cat, l.type, op, right as Value, what, at);
     }
-    if (l.shape === 'list') {
+    if (listAll) {
       const inner = p;
-      // libsinsp: `in` holds if every value of the list is in the set, `intersects` if one is.
-      p = op === 'in' ? (v) => Array.isArray(v) && v.every(inner) : (v) => Array.isArray(v) && v.some(inner);
-    } else if (l.shape === 'any') {
+      p = (v) => (Array.isArray(v) ? v.every(inner) : inner(v));
+    } else if (l.shape !== 'scalar') {
       const inner = p;
       p = (v) => (Array.isArray(v) ? v.some(inner) : inner(v));
     }
