@@ -4,10 +4,12 @@
 # (facts about this machine kind: runc not crun, cgroupfs, no systemd, no registry, root
 # without CAP_SYS_RESOURCE), but only does what is missing, so a second run takes < 1 s.
 #
-# usage: scripts/containers-setup.sh [podman] [containerd]     (default: both)
+# usage: scripts/containers-setup.sh [podman] [containerd] [docker]     (default: all three)
 # Leaves running (PIDs in $W/*.pid, stop with scripts/containers-teardown.sh):
 #   podman API  on /run/podman/podman.sock      (libpod + Docker-compatible endpoints)
 #   containerd  on $W/containerd.sock            (ctr + CRI runtime.v1 on the same socket)
+#   dockerd     on $W/docker.sock                (Docker Engine from Debian's docker.io; own
+#                                                  data/exec roots, no bridge/iptables: --network none)
 # Images: localhost/testimg:1 (podman store; containerd namespaces default and k8s.io) and a
 # stand-in registry.k8s.io/pause:3.6 in k8s.io for CRI pod sandboxes.
 # Prints `key=value` lines at the end (podman_sock, containerd_sock, containerd_root...).
@@ -23,13 +25,14 @@ MKOCI=${MKOCI:-$HERE/../../shared/tools/mkoci.py}   # CI has ../shared next to t
 log() { printf 'containers-setup: %s\n' "$*" >&2; }
 mkdir -p "$W"
 
-want_podman=0; want_containerd=0
-if [ $# -eq 0 ]; then want_podman=1; want_containerd=1; fi
+want_podman=0; want_containerd=0; want_docker=0
+if [ $# -eq 0 ]; then want_podman=1; want_containerd=1; want_docker=1; fi
 for a in "$@"; do
   case "$a" in
     podman) want_podman=1 ;;
     containerd) want_containerd=1 ;;
-    *) log "unknown runtime '$a' (podman|containerd)"; exit 2 ;;
+    docker) want_docker=1 ;;
+    *) log "unknown runtime '$a' (podman|containerd|docker)"; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { log "must run as root"; exit 1; }
@@ -37,6 +40,7 @@ done
 pkgs=(runc busybox-static)
 [ $want_podman = 1 ] && pkgs+=(podman)
 [ $want_containerd = 1 ] && pkgs+=(containerd)
+[ $want_docker = 1 ] && pkgs+=(docker.io)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -141,6 +145,30 @@ EOF
   fi
   echo "containerd_sock=$S"
   echo "containerd_state=$W/containerd-state"
+fi
+if [ $want_docker = 1 ]; then
+  # Debian's client (a docker binary elsewhere on PATH may be another version).
+  D=(/usr/bin/docker -H "unix://$W/docker.sock")
+  if ! timeout 5 "${D[@]}" version >/dev/null 2>&1; then
+    log "starting dockerd"
+    mkdir -p "$W/docker-data" "$W/docker-exec"
+    setsid dockerd --data-root "$W/docker-data" --exec-root "$W/docker-exec" -H "unix://$W/docker.sock" \
+      --pidfile "$W/dockerd.pidfile" --iptables=false --ip-masq=false --bridge=none \
+      --exec-opt native.cgroupdriver=cgroupfs --default-ulimit nofile=20000:20000 \
+      >"$W/dockerd.log" 2>&1 < /dev/null &
+    echo $! > "$W/dockerd.pid"
+    echo "started_docker=1"
+    for _ in $(seq 100); do timeout 2 "${D[@]}" version >/dev/null 2>&1 && break; sleep 0.2; done
+  fi
+  if ! timeout 5 "${D[@]}" version >/dev/null 2>&1; then
+    log "dockerd did not come up (see $W/dockerd.log)"; status=1
+  else
+    if ! timeout 10 "${D[@]}" image inspect "$IMG" >/dev/null 2>&1; then
+      tar -C "$R" -c . | timeout 60 "${D[@]}" import --change 'LABEL org.example.suite=kestrel' \
+        --change 'CMD ["/bin/sh"]' - "$IMG" >/dev/null || { log "docker import failed"; status=1; }
+    fi
+  fi
+  echo "docker_sock=$W/docker.sock"
 fi
 echo "image=$IMG"
 exit $status
