@@ -199,6 +199,10 @@ export function checkOutputs(c: KestrelConfig): string[] {
     let u: URL | null = null;
     try { u = new URL(h.url); } catch { fail('http_output.url', `not a valid URL: '${redactUrl(h.url)}'`); }
     if (u!.protocol !== 'http:' && u!.protocol !== 'https:') fail('http_output.url', `scheme must be http or https, got '${u!.protocol}'`);
+    for (const [k, v] of Object.entries(h.headers)) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) fail('http_output.headers', `'${k}' is not a valid header name`);
+      if (/[\r\n\0]/.test(v)) fail(`http_output.headers.${k}`, 'the value contains a line break or NUL');
+    }
     if (u!.protocol === 'https:') {
       try {
         tlsOptions({ insecure: h.insecure, caCert: h.ca_cert, caBundle: h.ca_bundle, caPath: h.ca_path, mtls: h.mtls, clientCert: h.client_cert, clientKey: h.client_key } as HttpOptions);

@@ -200,3 +200,28 @@ test('HTTPS with a private CA and mutual TLS', async (t) => {
   assert.equal(peerCN, 'client');
   assert.equal(bad.stats()[0]!.dropped['send_failed'], 1);
 });
+
+test('compress_uploads gzips the body; text bodies when json_output is off', async () => {
+  const rx = new Receiver();
+  await rx.start();
+  const out = createOutputs(cfg(['http_output.enabled=true', `http_output.url=${rx.url}`, 'http_output.compress_uploads=true', ...FAST]));
+  for (let i = 0; i < 3; i++) out.emit(mkAlert(i));
+  await out.flush();
+  await out.close();
+  assert.equal(rx.headers[0]!['content-encoding'], 'gzip');
+  assert.deepEqual(rx.seqs(), [0, 1, 2]);
+  rx.bodies.length = 0;
+  rx.headers.length = 0;
+  const text = createOutputs(cfg(['json_output=false', 'http_output.enabled=true', `http_output.url=${rx.url}`, ...FAST]));
+  text.emit(mkAlert(7));
+  await text.flush();
+  await text.close();
+  await rx.stop();
+  assert.equal(rx.headers[0]!['content-type'], 'text/plain');
+  assert.match(rx.bodies[0]!, /^\d\d:\d\d:\d\d\.\d{9}: \w+ alert number 7 /);
+});
+
+test('header values with line breaks are refused at start (KES_OUTPUT)', () => {
+  assert.throws(() => createOutputs(cfg(['http_output.enabled=true', 'http_output.url=http://127.0.0.1:1/', 'http_output.headers.X-A="a\\r\\nX-Evil: 1"'])),
+    (e: Error & { code?: string }) => e.code === 'KES_OUTPUT' && /http_output\.headers\.X-A: the value contains a line break/.test(e.message));
+});

@@ -1,5 +1,6 @@
 // A real HTTP receiver on loopback for the HTTP output tests (Falcosidekick stand-in).
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 
 export type Mode = 'ok' | 'hang' | { status: number };
@@ -19,7 +20,8 @@ export class Receiver {
       req.on('end', () => {
         if (this.mode === 'hang') { this.hung.push(res); return; }
         if (typeof this.mode === 'object') { res.writeHead(this.mode.status).end('no'); this.headers.push(req.headers); return; }
-        this.bodies.push(Buffer.concat(chunks).toString('utf8'));
+        const raw = Buffer.concat(chunks);
+        this.bodies.push((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'));
         this.headers.push(req.headers);
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });

@@ -93,6 +93,11 @@ export class HttpSink extends Sink {
     try { this.url = new URL(o.url); } catch { throw new Error(`http_output.url: not a valid URL: '${redactUrl(o.url)}'`); }
     if (this.url.protocol !== 'http:' && this.url.protocol !== 'https:') throw new Error(`http_output.url: scheme must be http or https, got '${this.url.protocol}'`);
     this.safeUrl = redactUrl(o.url);
+    for (const [k, v] of Object.entries(o.headers)) {
+      // Node would refuse these per request; say so once, at start, without echoing the value.
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) throw new Error(`http_output.headers: '${k}' is not a valid header name`);
+      if (/[\r\n\0]/.test(v)) throw new Error(`http_output.headers.${k}: the value contains a line break or NUL`);
+    }
     if (this.url.protocol === 'https:') {
       this.mod = https;
       this.agent = new https.Agent({ keepAlive: true, maxSockets: 4, ...tlsOptions(o) });
