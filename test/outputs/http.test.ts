@@ -194,9 +194,17 @@ test('HTTPS with a private CA and mutual TLS', async (t) => {
   bad.emit(mkAlert(0));
   await bad.flush();
   await bad.close();
+  // insecure: true skips server verification (the client certificate is still presented).
+  const ins = createOutputs(cfg(['http_output.enabled=true', `http_output.url=https://127.0.0.1:${port}/`, 'http_output.retries=0',
+    'http_output.insecure=true', 'http_output.mtls=true',
+    `http_output.client_cert=${path.join(d, 'client.crt')}`, `http_output.client_key=${path.join(d, 'client.key')}`]));
+  ins.emit(mkAlert(5));
+  await ins.flush();
+  await ins.close();
   server.closeAllConnections();
   server.close();
-  assert.equal(bodies.length, 5);
+  assert.equal(ins.stats()[0]!.delivered, 1);
+  assert.equal(bodies.length, 6);
   assert.equal(peerCN, 'client');
   assert.equal(bad.stats()[0]!.dropped['send_failed'], 1);
 });
