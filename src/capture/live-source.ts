@@ -29,6 +29,9 @@ export interface LiveSourceOptions {
   batchBytes?: number;
   /** Take the /proc snapshot into `header` at open (default true). */
   snapshot?: boolean;
+  /** Fail when a requested syscall has no tracepoint on this kernel (default: skip it and
+   * list it in `unavailable`). */
+  strict?: boolean;
   /** First and longest sleep when the rings are empty (default 1 ms, 16 ms). */
   idleMs?: number;
   maxIdleMs?: number;
@@ -66,6 +69,8 @@ export class LiveSource implements EventSource {
   private num = 0;
   private closed = false;
   private idle: number;
+  /** Requested syscalls this kernel has no tracepoint for (skipped). */
+  readonly unavailable: string[] = [];
 
   constructor(opts: LiveSourceOptions) {
     this.opts = opts;
@@ -98,7 +103,16 @@ export class LiveSource implements EventSource {
       if (unknown.length > 0) {
         throw new KestrelError('KES_USAGE', `live capture: the probe has no program for ${unknown.map((n) => `'${n}'`).join(', ')} (available: ${[...known].sort().join(' ')})`);
       }
-      for (const n of names) probe.attach(n);
+      for (const n of names) {
+        try {
+          probe.attach(n);
+        } catch (e) {
+          // ENOENT: this kernel has no tracepoint for the syscall (e.g. init_module without
+          // CONFIG_MODULES): nothing can call it, so there is nothing to capture.
+          if ((e as { errno?: number }).errno === 2 && this.opts.strict !== true) this.unavailable.push(n);
+          else throw e;
+        }
+      }
     } catch (e) {
       probe.close();
       if (e instanceof KestrelError) throw e;

@@ -8,8 +8,11 @@
 #include "helpers/extract/net.h"
 #include "helpers/interfaces/proc.h"
 
-#define KES_EXIT_PROG(sc, type, nparams, cat, fill)                                   \
-	SEC("tracepoint/syscalls/sys_exit_" #sc)                                      \
+#define KES_EXIT_PROG(sc, type, nparams, cat, fill) KES_EXIT_PROG_TP(sc, sc, type, nparams, cat, fill)
+
+/* tp: the kernel's tracepoint name when it differs from the syscall's (umount2 → umount). */
+#define KES_EXIT_PROG_TP(sc, tp, type, nparams, cat, fill)                            \
+	SEC("tracepoint/syscalls/sys_exit_" #tp)                                      \
 	int x_##sc(struct trace_event_raw_sys_exit *ctx)                              \
 	{                                                                             \
 		if (extract__skip())                                                  \
