@@ -5,5 +5,6 @@ import { command as inspect } from './commands/inspect/index.js';
 import { command as run } from './commands/run/index.js';
 import { command as rules } from './commands/rules/index.js';
 import { command as containers } from './commands/containers/index.js';
+import { command as config } from './commands/config/index.js';
 
-export const COMMANDS: readonly Command[] = [version, inspect, run, rules, containers];
+export const COMMANDS: readonly Command[] = [version, inspect, run, rules, containers, config];
