@@ -20,6 +20,10 @@ const RICH = '*%evt.num %evt.rawtime %evt.cpu %evt.dir %evt.type %proc.name %pro
   '%proc.args %proc.cwd %proc.exepath %thread.tid %proc.vpid %proc.sid %fd.num %fd.name %fd.type %fd.l4proto ' +
   '%user.name %user.uid %user.homedir %user.shell %group.name %container.id %evt.rawres %proc.env %evt.args';
 
+// The wide comparison on the captures with the most process/fd state (keeps the file fast).
+const RICH_FILES = new Set(['falco_trace_files_cat_write.scap', 'falco_trace_files_connect_localhost.scap',
+  'libs_e2e_test_ipv6_client.scap', 'libs_sample.scap', 'falco_trace_files_psp_privileged.scap']);
+
 const tmp = mkdtempSync(join(tmpdir(), 'kes-roundtrip-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
@@ -40,7 +44,7 @@ for (const f of FILES) {
     assert.equal(r.status, 0, r.stderr);
     const a = sysdig(src);
     assert.equal(sysdig(out), a);
-    assert.equal(sysdig(out, ['-p', RICH]), sysdig(src, ['-p', RICH]));
+    if (RICH_FILES.has(f)) assert.equal(sysdig(out, ['-p', RICH]), sysdig(src, ['-p', RICH]));
   });
 }
 

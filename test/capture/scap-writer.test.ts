@@ -79,6 +79,12 @@ test('writer profile: block sequence, LARGE blocks, flags, ids >= 336 dropped; s
   while (await r.nextBatch((ev) => { seen.push(`${ev.type}/${ev.cpu}/${ev.dumpFlags}`); })) { /* */ }
   await r.close();
   assert.deepEqual(seen, ['324/0/0', '4/1/0', '5/1/1', '6/0/0']);
+  // A LARGE block bigger than the chunk buffer grows it (bounded by the block cap).
+  const small = await ScapReader.open(file, { chunkSize: 1024 });
+  let lens = 0;
+  while (await small.nextBatch((ev) => { lens += ev.len; })) { /* */ }
+  await small.close();
+  assert.ok(lens > 100000);
 
   const out = execFileSync('sysdig', ['-r', file, '-p', '*%evt.num %evt.type %proc.name %fd.name %user.loginuid %container.id'], { env: { ...process.env, TZ: 'UTC' }, encoding: 'utf8' });
   // close_x is state-only (hidden); the container event sets the container of tid -1 only.
