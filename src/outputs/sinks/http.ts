@@ -140,7 +140,12 @@ export class HttpSink extends Sink {
 
   private kickReplay(): void {
     if (this.replaying || !this.spool) return;
-    this.replaying = this.replay().finally(() => { this.replaying = null; });
+    this.replaying = this.replay().finally(() => {
+      this.replaying = null;
+      // Lines appended between the last peek() and this callback would otherwise wait for the
+      // next alert to start a replay.
+      if (this.spool && this.spool.count > 0 && !this.abort.signal.aborted) this.kickReplay();
+    });
   }
 
   private async replay(): Promise<void> {
@@ -235,8 +240,10 @@ export class HttpSink extends Sink {
     // Let a replay in progress finish its current request, then stop; what is left stays on
     // disk for the next start.
     this.abort.abort();
+    // Destroying the agent ends requests in flight, so neither the replay nor an abandoned
+    // write waits out its timeout.
+    this.agent.destroy();
     if (this.replaying) await this.replaying;
     this.spool?.close();
-    this.agent.destroy();
   }
 }
