@@ -14,7 +14,8 @@
 //     cache). Replace the array when a clone/execve event brings new cgroups.
 //   - Extractors never throw and never block: container.id/type come from the cgroup at once;
 //     name/image/labels/k8s.* are null (<NA>) until the runtime answered, and the first
-//     extraction for a new container queues that runtime fetch.
+//     extraction of any container field (container.id included) for a new container queues
+//     that runtime fetch.
 //   - For host threads: container.id = container.name = container.type = "host", the rest null.
 //   - Before alerting, the detection layer may `await manager.whenReady(ref, ms)` (bounded) so
 //     the alert's output fields carry names; use `containerRefOf(manager, access, ctx)`.
@@ -107,7 +108,15 @@ export function makeContainerFields<C>(m: ContainerManager, a: ContainerFieldAcc
     {
       name: 'container.id', type: 'string', arg: 'none',
       desc: 'The container id (first 12 characters of the full id), from the cgroup; "host" for host processes.',
-      extract: (ctx) => ref(ctx)?.id ?? null,
+      extract: (ctx) => {
+        const r = ref(ctx);
+        if (r === null) return null;
+        // Most rules test container.id (the `container` macro) long before an alert formats
+        // container.name: reading it starts the metadata fetch on first sight of a container,
+        // so the names are usually there by the time an alert needs them.
+        if (r.type !== 'host') m.lookup(r);
+        return r.id;
+      },
     },
     {
       name: 'container.full_id', type: 'string', arg: 'none',
