@@ -106,6 +106,13 @@ test('execve: exe, args, ids, cwd, comm, caps, exe inode, filename; procexit sta
   assert.equal(str(p[13]!), 'trigger', 'comm');
   const cg = strs(p[14]!);
   assert.ok(cg.some((c) => /^(cpu|memory|pids)=\//.test(c)), `cgroups: ${cg.join(' ')}`);
+  // every v1 controller of this (parent) process, with its own hierarchy's path
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').trim().split('\n')) {
+    const [, ctrls, path] = /^\d+:([^:]*):(.*)$/.exec(line)!;
+    if (!ctrls || ctrls.startsWith('name=')) continue;
+    // the probe names controllers by their kernel name (io, not the v1 mount name blkio)
+    for (const c of ctrls!.split(',').map((x) => (x === 'blkio' ? 'io' : x))) assert.ok(cg.includes(`${c}=${path}`), `cgroups has ${c}=${path}: ${cg.join(' ')}`);
+  }
   assert.equal(i64(p[17]!), Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[2]), 'pgid (inherited from node)');
   const status = readFileSync('/proc/self/status', 'utf8');
   const cap = (k: string) => BigInt('0x' + new RegExp(`${k}:\\s*([0-9a-f]+)`).exec(status)![1]);

@@ -107,25 +107,10 @@ static __always_inline struct kernfs_node *extract__kn_parent(struct kernfs_node
 
 #define KES_CGROUP_DEPTH 12
 
-/* cgroups BYTEBUF: "subsys=path\0" per controller of the task's css_set. The path is the
- * task's cgroup v2 (default hierarchy) path, walked once and then copied after each
- * controller name: on a unified hierarchy every controller sees that same path, and walking
- * once per controller blew the verifier's budget. */
-__noinline __u32 kes_cgroups_write(__u32 pos, __u64 task)
+/* Path of one cgroup's kernfs node, written at e->pos without NUL. */
+static __always_inline void store__cgroup_path(struct kes_ev *e, struct kernfs_node *kn)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct kes_scratch *s = bpf_map_lookup_elem(&kes_scratch_map, &cpu);
-	if (!s || !task)
-		return 0;
-	struct kes_ev ev = {.buf = s->ev, .tmp = s->tmp, .pos = pos};
-	struct kes_ev *e = &ev;
-	struct task_struct *t = (struct task_struct *)task;
-	__u32 start = e->pos;
-	struct css_set *cs = READ_KERN(t, cgroups);
-	if (!cs)
-		return 0;
 	__u64 *names = (__u64 *)e->tmp;
-	struct kernfs_node *kn = READ_KERN(cs, dfl_cgrp, kn);
 	for (int j = 0; j < KES_PATH_DEPTH; j++)
 		names[j] = 0;
 	for (int j = 0; j < KES_CGROUP_DEPTH && kn; j++) {
@@ -135,30 +120,37 @@ __noinline __u32 kes_cgroups_write(__u32 pos, __u64 task)
 		names[j] = (__u64)READ_KERN(kn, name);
 		kn = parent;
 	}
-	/* the path, written once into tmp's second half via the event buffer tail */
-	__u32 save = e->pos;
-	e->pos = KES_EV_MAX - KES_PATH_MAX; /* scratch area past any real event's params */
-	__u32 plen = store__names_raw(e);
-	__u32 ppos = KES_EV_MAX - KES_PATH_MAX;
-	e->pos = save;
-	plen = store__launder(e, plen);
-	if (plen > KES_PATH_MAX - 1)
-		plen = KES_PATH_MAX - 1;
+	store__names_raw(e);
+}
+
+/* Global function (verified once): the cgroups BYTEBUF, "subsys=path\0" for each controller
+ * of the task's css_set, each with its own hierarchy's path (v1 and v2 alike). */
+__noinline __u32 kes_cgroups_write(__u32 pos, __u64 task)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct kes_scratch *s = bpf_map_lookup_elem(&kes_scratch_map, &cpu);
+	if (!s || !task)
+		return 0;
+	struct kes_ev ev = {.buf = s->ev, .tmp = s->tmp, .pos = pos};
+	struct kes_ev *e = &ev;
+	struct css_set *cs = READ_KERN((struct task_struct *)task, cgroups);
+	if (!cs)
+		return 0;
 	for (int i = 0; i < CGROUP_SUBSYS_COUNT; i++) {
 		struct cgroup_subsys_state *css = READ_KERN(cs, subsys[i]);
 		if (!css)
 			continue;
+		e->pos = store__launder(e, e->pos);
 		long n = bpf_probe_read_kernel_str(&e->buf[e->pos & KES_EV_MASK], 32, READ_KERN(css, ss, name));
 		if (n <= 1)
 			continue;
 		e->pos += n;
 		e->buf[(e->pos - 1) & KES_EV_MASK] = '=';
-		bpf_probe_read_kernel(&e->buf[e->pos & KES_EV_MASK], plen & KES_PATH_MASK, &e->buf[ppos & KES_EV_MASK]);
-		e->pos += plen;
+		store__cgroup_path(e, READ_KERN(css, cgroup, kn));
 		e->buf[e->pos & KES_EV_MASK] = 0;
 		e->pos++;
 	}
-	return e->pos - start;
+	return e->pos - pos;
 }
 
 static __always_inline void store__cgroups(struct kes_ev *e, struct task_struct *t)
