@@ -12,7 +12,7 @@
 import type { EventView } from './event-view.js';
 import {
   EVENT_COUNT, EVENT_NPARAMS_2022, EVENT_NPARAMS_ALL, PARAM_START, PARAM_TYPE, PARAM_NAME,
-  PARAM_INFO, FLAG_TABLE, FLAG_TABLE_NAMES, SYSCALL_NAME,
+  PARAM_INFO, FLAG_TABLE, FLAG_TABLE_NAMES, SYSCALL_NAME, DYN_TABLE,
 } from './generated/event-table.js';
 
 /** PT_* wire ids (schema/events.ts PARAM_TYPE_IDS). */
@@ -358,6 +358,33 @@ export function fdListFlags(ev: EventView, i: number, k: number): number {
 /** The selector byte of a DYN parameter, or -1 when empty. The value starts one byte later. */
 export function pDynIndex(ev: EventView, i: number): number {
   return i < ev.nparams && ev.plen[i]! >= 1 ? ev.buf[ev.poff[i]!]! : -1;
+}
+
+/** PT_* type a DYN parameter's selector picks (from its DYN table), or -1 if empty/unknown. */
+export function pDynType(ev: EventView, i: number): number {
+  const idx = pDynIndex(ev, i);
+  if (idx < 0 || ev.type >= EVENT_COUNT) return -1;
+  const k = PARAM_START[ev.type]! + i;
+  if (k >= PARAM_START[ev.type + 1]! || PARAM_TYPE[k] !== PT.DYN) return -1;
+  const t = PARAM_INFO[k]!;
+  if (t < 0 || t >= DYN_TABLE.length) return -1;
+  const table = DYN_TABLE[t]!;
+  return idx < table.length ? table[idx]![0] : -1;
+}
+
+/** A DYN parameter's integer value (1/2/4/8 bytes after the selector; s64 types signed). */
+export function pDynInt(ev: EventView, i: number, dflt = 0): number {
+  if (i >= ev.nparams || ev.plen[i]! < 2) return dflt;
+  const o = ev.poff[i]! + 1;
+  const b = ev.buf;
+  const t = pDynType(ev, i);
+  switch (ev.plen[i]! - 1) {
+    case 1: return b[o]!;
+    case 2: return b.readUInt16LE(o);
+    case 4: return b.readUInt32LE(o);
+    case 8: return (t === PT.FD || t === PT.ERRNO || t === PT.INT64 ? b.readInt32LE(o + 4) : b.readUInt32LE(o + 4)) * 4294967296 + b.readUInt32LE(o);
+    default: return dflt;
+  }
 }
 
 /** Index of a flag table by name (FLAG_TABLE_NAMES), -1 if unknown. */

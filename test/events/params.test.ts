@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { EventView } from '../../src/events/event-view.js';
 import {
   paramIndex, paramIndexIn, pStr, pFd, pErrno, pU32, pU64, pI64, pBytes, pSockAddr, pSockTuple, SockAddr, SockTuple,
-  fdListCount, fdListFd, fdListFlags, pDynIndex, flagNames, flagTableIndex, pFlagNames, syscallName, errnoName,
+  fdListCount, fdListFd, fdListFlags, pDynIndex, pDynType, pDynInt, flagNames, flagTableIndex, pFlagNames, syscallName, errnoName,
   sysdigErrnoName, signalName, ipv6ToString, pStrList, pInt, decodeAll,
 } from '../../src/events/params.js';
 import { formatG, resolvePath, eventTypeName } from '../../src/events/render.js';
@@ -89,7 +89,13 @@ test('fdlist, DYN, flags, syscall, errno and signal names', () => {
   // A count larger than the bytes is bounded by the bytes.
   fl.writeUInt16LE(999, 0);
   assert.equal(fdListCount(view(80, [fl, i64(-1n)]), 0), 2);
-  assert.equal(pDynIndex(view(45, [i64(0n), i64(3n), Buffer.from([1]), Buffer.from([2]), Buffer.from([2, 1, 0, 0, 0]), u32(4)]), 4), 2);
+  const so = view(45, [i64(0n), i64(3n), Buffer.from([1]), Buffer.from([2]), Buffer.from([2, 1, 0, 0, 0]), u32(4)]);
+  assert.equal(pDynIndex(so, 4), 2);
+  assert.equal(pDynType(so, 4), 7); // UINT32
+  assert.equal(pDynInt(so, 4), 1);
+  const bpf = view(297, [Buffer.concat([Buffer.from([1]), i64(-13n)])]);
+  assert.equal(pDynType(bpf, 0), 11); // ERRNO
+  assert.equal(pDynInt(bpf, 0), -13);
   const ff = flagTableIndex('file_flags');
   assert.equal(flagNames(ff, 1), 'O_RDONLY');
   assert.equal(flagNames(ff, 3), 'O_RDWR');
