@@ -24,7 +24,7 @@ type X = (c: C, arg: string | number | undefined) => FieldValue;
 interface Spec {
   name: string; type: FieldType; desc: string; x: X;
   arg?: 'none' | 'required' | 'optional'; argKind?: 'index' | 'key'; isList?: boolean; deprecated?: boolean;
-  display?: (v: FieldValue) => string;
+  matchAny?: boolean; display?: (v: FieldValue) => string;
 }
 
 const EF_USES_FD = 1 << 2, EF_READS_FROM_FD = 1 << 3, EF_WRITES_TO_FD = 1 << 4, EF_WAITS = 1 << 7;
@@ -313,7 +313,8 @@ f('evt.buffer', 'bytebuf', 'the binary data buffer of I/O events (read, recvfrom
 });
 f('evt.buflen', 'uint64', 'the length of the binary data buffer of I/O events', (c) => {
   // sinsp: exit events of the I/O categories that have an fd, with a non-negative result.
-  if (!isExit(c) || (EVENT_CATEGORY[c.ev.type] & 32) === 0 || fdOf(c) === null) return null;
+  const e = fdOf(c);
+  if (!isExit(c) || (EVENT_CATEGORY[c.ev.type] & 32) === 0 || e === null || e.type === FdType.UNINITIALIZED) return null;
   const r = rawres(c);
   return r === null || r < 0 ? null : r;
 });
@@ -434,12 +435,12 @@ f('fd.directory', 'string', 'if the fd is a file, the directory that contains it
   return isFileType(e) ? (e.type === FdType.DIRECTORY ? e.name : dirname(e.name)) : null;
 });
 f('fd.filename', 'string', 'if the fd is a file, the filename without the path', (c) => { const e = fdOf(c); return e && isFileType(e) && e.type !== FdType.DIRECTORY ? basename(e.name) : null; });
-f('fd.ip', 'ipaddr', 'matches the ip address (client or server) of the fd', (c) => { const a = sockIp(c, 'c'), b = sockIp(c, 's'); return a === null ? null : [a, b ?? a]; }, { isList: true });
+f('fd.ip', 'ipaddr', 'matches the ip address (client or server) of the fd', (c) => { const a = sockIp(c, 'c'), b = sockIp(c, 's'); return a === null ? null : [a, b ?? a]; }, { matchAny: true });
 f('fd.cip', 'ipaddr', 'client IP address', (c) => sockIp(c, 'c'));
 f('fd.sip', 'ipaddr', 'server IP address', (c) => sockIp(c, 's'));
 f('fd.lip', 'ipaddr', 'local IP address', (c) => sockIp(c, 'l'));
 f('fd.rip', 'ipaddr', 'remote IP address', (c) => sockIp(c, 'r'));
-f('fd.port', 'port', 'matches the port (client or server) of the fd', (c) => { const a = sockPort(c, 'c'), b = sockPort(c, 's'); return a === null && b === null ? null : [a ?? b!, b ?? a!]; }, { isList: true });
+f('fd.port', 'port', 'matches the port (client or server) of the fd', (c) => { const a = sockPort(c, 'c'), b = sockPort(c, 's'); return a === null && b === null ? null : [a ?? b!, b ?? a!]; }, { matchAny: true });
 f('fd.cport', 'port', 'for TCP/UDP FDs, the client port', (c) => sockPort(c, 'c'));
 f('fd.sport', 'port', 'for TCP/UDP FDs, server port', (c) => sockPort(c, 's'));
 f('fd.lport', 'port', 'for TCP/UDP FDs, the local port', (c) => sockPort(c, 'l'));
@@ -455,7 +456,7 @@ f('fd.is_server', 'bool', "'true' if the process owning this FD is the server en
 });
 f('fd.containername', 'string', 'chaining of the container ID and the FD name', (c) => { const n = fdNameOrCreator(c); return n === null ? null : rawContainerId(c) + ':' + n; });
 f('fd.containerdirectory', 'string', 'chaining of the container ID and the directory name', (c) => { const e = fdOf(c); if (!e) return null; if (e.type === FdType.UNINITIALIZED) return rawContainerId(c) + ':' + (e.name === '' ? '/' : dirname(e.name)); return isFileType(e) ? rawContainerId(c) + ':' + dirname(e.name) : null; });
-f('fd.net', 'ipnet', 'matches the IP network (client or server) of the fd', (c) => { const a = sockIp(c, 'c'), b = sockIp(c, 's'); return a === null ? null : [a, b ?? a]; }, { isList: true });
+f('fd.net', 'ipnet', 'matches the IP network (client or server) of the fd', (c) => { const a = sockIp(c, 'c'), b = sockIp(c, 's'); return a === null ? null : [a, b ?? a]; }, { matchAny: true });
 f('fd.cnet', 'ipnet', 'matches the client IP network of the fd', (c) => sockIp(c, 'c'));
 f('fd.snet', 'ipnet', 'matches the server IP network of the fd', (c) => sockIp(c, 's'));
 f('fd.lnet', 'ipnet', 'matches the local IP network of the fd', (c) => sockIp(c, 'l'));
@@ -557,12 +558,14 @@ class Field implements FieldDef<C> {
   readonly arg: 'none' | 'required' | 'optional'; readonly argKind?: 'index' | 'key';
   readonly isList?: boolean; readonly deprecated?: boolean;
   readonly display?: (v: FieldValue) => string;
+  readonly matchAny?: boolean;
   readonly extract: X;
   constructor(s: Spec) {
     this.name = s.name; this.type = s.type; this.desc = s.desc; this.arg = s.arg ?? 'none';
     this.argKind = s.argKind; this.isList = s.isList ?? false; this.deprecated = s.deprecated ?? false;
     this.extract = s.x;
     if (s.display) this.display = s.display;
+    if (s.matchAny) this.matchAny = true;
   }
 }
 
