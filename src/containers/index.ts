@@ -6,3 +6,4 @@ export { makeContainerFields, containerRefOf, type ContainerFieldAccess } from '
 export * from './scap-json.js';
 export type { MetadataEngine, FetchResult, FetchFailure } from './engine.js';
 export { containerConfigFromPlugins, type ContainerConfig } from './config.js';
+export { registerContainerMetrics } from './metrics.js';

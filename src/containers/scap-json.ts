@@ -127,3 +127,16 @@ export function containerEventBytes(info: ContainerInfo, tsNs: bigint): Buffer {
   param.copy(b, 30);
   return b;
 }
+
+/**
+ * Writes one container event per container (e.g. `manager.all()` right after the header, or
+ * each container `manager.onMetadata` reports during a capture). Returns how many.
+ */
+export function writeContainerEvents(w: { writeRaw(bytes: Buffer, cpu: number): unknown }, infos: Iterable<ContainerInfo>, tsNs: bigint): number {
+  let n = 0;
+  for (const i of infos) {
+    w.writeRaw(containerEventBytes(i, tsNs), 0);
+    n++;
+  }
+  return n;
+}

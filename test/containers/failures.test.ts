@@ -250,3 +250,21 @@ test('several sockets: the first answer wins; failures before it are not counted
     m.close();
   }
 });
+
+test('the counters as Prometheus metrics', async () => {
+  const { MetricsRegistry } = await import('../../src/metrics/index.js');
+  const { registerContainerMetrics } = await import('../../src/containers/metrics.js');
+  const m = new ContainerManager({ podman: join(dir, 'gone.sock'), docker: false, cri: false, containerd: false });
+  try {
+    const reg = new MetricsRegistry();
+    registerContainerMetrics(reg, m);
+    await m.whenReady(m.refFor([`0::/libpod_parent/libpod-${H}`]), 2000);
+    const text = await reg.text();
+    assert.match(text, /^kestrel_container_fetches_total 1$/m);
+    assert.match(text, /^kestrel_container_fetch_failures_total\{runtime="podman"\} 1$/m);
+    assert.match(text, /^kestrel_container_fetch_failure_reasons_total\{reason="connect"\} 1$/m);
+    assert.match(text, /^kestrel_container_entries 1$/m);
+  } finally {
+    m.close();
+  }
+});

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerInfo } from '../../src/containers/types.js';
 import {
-  containerEventBytes, containerInfoFromEvent, decodeContainerJson, encodeContainerJson,
+  containerInfoFromEvent, decodeContainerJson, encodeContainerJson, writeContainerEvents,
 } from '../../src/containers/scap-json.js';
 import { ContainerManager } from '../../src/containers/manager.js';
 import { extractAll, makeContainerFields } from '../../src/containers/fields.js';
@@ -149,7 +149,7 @@ test('sysdig 0.29.3 reads kestrel container events; replay preloads the manager 
     const info = sampleInfo();
     info.type = 'docker';
     const t0 = 1700000001_000000000n;
-    w.writeRaw(containerEventBytes(info, t0), 0);
+    assert.equal(writeContainerEvents(w, [info], t0), 1);
     // close(3) enter + exit on the container's thread.
     const ce = Buffer.alloc(26 + 2 + 8);
     ce.writeBigUInt64LE(t0 + 1000n, 0); ce.writeBigInt64LE(4242n, 8); ce.writeUInt32LE(ce.length, 16);
