@@ -36,10 +36,12 @@ function rd16(b: Buffer, o: number): number {
 interface ByteInput {
   read(buf: Buffer, off: number, len: number): Promise<number>;
   close(): Promise<void>;
+  /** Total bytes when known up front (plain files, memory), else -1 (gzip). */
+  readonly size: number;
 }
 
 class PlainInput implements ByteInput {
-  constructor(private fh: FileHandle) {}
+  constructor(private fh: FileHandle, readonly size: number) {}
   async read(buf: Buffer, off: number, len: number): Promise<number> {
     const r = await this.fh.read(buf, off, len, null);
     return r.bytesRead;
@@ -50,7 +52,8 @@ class PlainInput implements ByteInput {
 /** An in-memory capture (tests, small captures already in memory). */
 class MemoryInput implements ByteInput {
   private pos = 0;
-  constructor(private data: Buffer) {}
+  readonly size: number;
+  constructor(private data: Buffer) { this.size = data.length; }
   async read(buf: Buffer, off: number, len: number): Promise<number> {
     const n = Math.min(len, this.data.length - this.pos);
     this.data.copy(buf, off, this.pos, this.pos + n);
@@ -61,6 +64,7 @@ class MemoryInput implements ByteInput {
 }
 
 class GzipInput implements ByteInput {
+  readonly size = -1;
   private it: AsyncIterator<Buffer>;
   private pending: Buffer | null = null;
   private ppos = 0;
@@ -160,7 +164,7 @@ export class ScapReader {
       await fh.close();
       input = new GzipInput(path);
     } else {
-      input = new PlainInput(fh);
+      input = new PlainInput(fh, (await fh.stat()).size);
     }
     return ScapReader.start(input, path, gz, opts);
   }
@@ -251,6 +255,12 @@ export class ScapReader {
     const large = type === BT.EV_V2_LARGE || type === BT.EVF_V2_LARGE;
     const cap = isEventBlock(type) && !large ? MAX_EVENT_BLOCK : MAX_LARGE_BLOCK;
     if (len > cap) throw this.corrupt(off, name, `block length ${len} exceeds the ${cap}-byte limit`);
+    // When the input size is known, a block longer than the rest of the file is truncation:
+    // report it before growing the buffer for it.
+    const size = this.input.size;
+    if (size >= 0 && len > size - off) {
+      throw this.corrupt(off, name, `truncated: block length ${len}, only ${size - off} bytes left in file`);
+    }
   }
 
   private parseShb(len: number): void {
