@@ -15,7 +15,8 @@
 # Prints `key=value` lines at the end (podman_sock, containerd_sock, containerd_root...).
 # Exit status: 0 when every requested runtime is usable; 3 when the packages could not be
 # installed (no Debian mirror); 1 otherwise (with the reason on stderr).
-# `started_<runtime>=1` lines say which daemons this run started (the caller may stop them).
+# `started_<runtime>=1` lines say which daemons this run started; `<runtime>.started-here`
+# marks them for `containers-teardown.sh --release` (daemons found running are left alone).
 set -uo pipefail
 W=${KESTREL_CTR_DIR:-/tmp/kestrel-containers-test}
 IMG=${IMG:-localhost/testimg:1}
@@ -23,7 +24,12 @@ PAUSE=registry.k8s.io/pause:3.6
 HERE=$(cd "$(dirname "$0")" && pwd)
 MKOCI=${MKOCI:-$HERE/../../shared/tools/mkoci.py}   # CI has ../shared next to the repo
 log() { printf 'containers-setup: %s\n' "$*" >&2; }
-mkdir -p "$W"
+mkdir -p "$W/users"
+# Test files run in parallel: one set-up at a time, and each user (KESTREL_CTR_USER=<pid>)
+# registered so that containers-teardown.sh --release stops daemons only after the last one.
+exec 9>"$W/lock"
+flock -w 600 9 || { log "could not lock $W/lock"; exit 1; }
+[ -n "${KESTREL_CTR_USER:-}" ] && : > "$W/users/$KESTREL_CTR_USER"
 
 want_podman=0; want_containerd=0; want_docker=0
 if [ $# -eq 0 ]; then want_podman=1; want_containerd=1; want_docker=1; fi
@@ -84,9 +90,10 @@ events_logger = "file"'
   if ! curl -s -m 2 --unix-socket /run/podman/podman.sock http://d/_ping >/dev/null 2>&1; then
     log "starting podman system service"
     mkdir -p /run/podman
-    setsid podman system service --time=0 unix:///run/podman/podman.sock >"$W/podman-service.log" 2>&1 < /dev/null &
+    setsid podman system service --time=0 unix:///run/podman/podman.sock >"$W/podman-service.log" 2>&1 < /dev/null 9>&- &
     echo $! > "$W/podman-service.pid"
     echo "started_podman=1"
+    : > "$W/podman.started-here"
     ok=0
     for _ in $(seq 100); do
       curl -s -m 1 --unix-socket /run/podman/podman.sock http://d/_ping >/dev/null 2>&1 && { ok=1; break; }
@@ -120,9 +127,10 @@ EOF
   mkdir -p "$W/cni"
   if ! timeout 5 ctr -a "$S" version >/dev/null 2>&1; then
     log "starting containerd"
-    setsid containerd --config "$W/containerd.toml" >"$W/containerd.log" 2>&1 < /dev/null &
+    setsid containerd --config "$W/containerd.toml" >"$W/containerd.log" 2>&1 < /dev/null 9>&- &
     echo $! > "$W/containerd.pid"
     echo "started_containerd=1"
+    : > "$W/containerd.started-here"
     for _ in $(seq 100); do timeout 2 ctr -a "$S" version >/dev/null 2>&1 && break; sleep 0.1; done
   fi
   if ! timeout 5 ctr -a "$S" version >/dev/null 2>&1; then
@@ -155,9 +163,10 @@ if [ $want_docker = 1 ]; then
     setsid dockerd --data-root "$W/docker-data" --exec-root "$W/docker-exec" -H "unix://$W/docker.sock" \
       --pidfile "$W/dockerd.pidfile" --iptables=false --ip-masq=false --bridge=none \
       --exec-opt native.cgroupdriver=cgroupfs --default-ulimit nofile=20000:20000 \
-      >"$W/dockerd.log" 2>&1 < /dev/null &
+      >"$W/dockerd.log" 2>&1 < /dev/null 9>&- &
     echo $! > "$W/dockerd.pid"
     echo "started_docker=1"
+    : > "$W/docker.started-here"
     for _ in $(seq 100); do timeout 2 "${D[@]}" version >/dev/null 2>&1 && break; sleep 0.2; done
   fi
   if ! timeout 5 "${D[@]}" version >/dev/null 2>&1; then

@@ -1,10 +1,37 @@
 #!/usr/bin/env bash
 # Stops what scripts/containers-setup.sh started, by the PIDs it recorded, after removing the
-# test containers (label kestrel.test=1). usage: containers-teardown.sh [podman] [containerd] [docker]
-# (default: both). Safe to run when nothing is running.
+# test containers (label kestrel.test=1).
+#   containers-teardown.sh [podman] [containerd] [docker]   stop these (default: all three)
+#   KESTREL_CTR_USER=<pid> containers-teardown.sh --release
+#       a test file is done: unregister it; when no registered user is left alive, stop the
+#       daemons that containers-setup.sh started itself (never ones it found running).
+# Safe to run when nothing is running.
 set -uo pipefail
 W=${KESTREL_CTR_DIR:-/tmp/kestrel-containers-test}
-which=("$@"); [ ${#which[@]} -eq 0 ] && which=(podman containerd docker)
+mkdir -p "$W/users"
+exec 9>"$W/lock"
+flock -w 600 9 || exit 1
+release=0
+which=()
+for a in "$@"; do
+  case "$a" in
+    --release) release=1 ;;
+    podman|containerd|docker) which+=("$a") ;;
+    *) echo "containers-teardown: unknown argument '$a'" >&2; exit 2 ;;
+  esac
+done
+if [ $release = 1 ]; then
+  [ -n "${KESTREL_CTR_USER:-}" ] && rm -f "$W/users/$KESTREL_CTR_USER"
+  for u in "$W"/users/*; do
+    [ -e "$u" ] || continue
+    if kill -0 "$(basename "$u")" 2>/dev/null; then exit 0; fi   # still in use
+    rm -f "$u"
+  done
+  which=()
+  for r in podman containerd docker; do [ -f "$W/$r.started-here" ] && which+=("$r"); done
+  [ ${#which[@]} -eq 0 ] && exit 0
+fi
+[ ${#which[@]} -eq 0 ] && which=(podman containerd docker)
 stop() {
   local f="$W/$1.pid"
   [ -f "$f" ] || return 0
@@ -27,4 +54,6 @@ for r in "${which[@]}"; do
       fi
       stop dockerd ;;
   esac
+  rm -f "$W/$r.started-here"
 done
+exit 0

@@ -19,7 +19,7 @@ let env: Record<string, string> = {};
 let skip: string | false = false;
 
 before(() => {
-  const r = spawnSync('bash', [`${ROOT}scripts/containers-setup.sh`, 'podman'], { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync('bash', [`${ROOT}scripts/containers-setup.sh`, 'podman'], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, KESTREL_CTR_USER: String(process.pid) } });
   if (r.status === 3) { skip = `podman could not be installed: ${r.stderr.trim().split('\n').pop()}`; return; }
   if (r.status !== 0) throw new Error(`scripts/containers-setup.sh podman failed: ${r.stderr}`);
   for (const line of r.stdout.split('\n')) {
@@ -29,7 +29,8 @@ before(() => {
 });
 
 after(() => {
-  if (env['started_podman'] === '1') spawnSync('bash', [`${ROOT}scripts/containers-teardown.sh`, 'podman'], { timeout: 60_000 });
+  // Stops the daemons the set-up started once no other test file still uses them.
+  spawnSync('bash', [`${ROOT}scripts/containers-teardown.sh`, '--release'], { timeout: 120_000, env: { ...process.env, KESTREL_CTR_USER: String(process.pid) } });
 });
 
 test('probe → state → fields: a process exec\'d in a container has its container.id, then name and image', async (t) => {

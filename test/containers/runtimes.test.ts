@@ -30,7 +30,7 @@ let skip: string | false = false;
 const RUN = randomBytes(3).toString('hex');
 
 before(() => {
-  const r = spawnSync('bash', [`${ROOT}scripts/containers-setup.sh`], { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync('bash', [`${ROOT}scripts/containers-setup.sh`], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, KESTREL_CTR_USER: String(process.pid) } });
   if (r.status === 3) {
     skip = `container runtime packages could not be installed: ${r.stderr.trim().split('\n').pop()}`;
     return;
@@ -43,8 +43,8 @@ before(() => {
 });
 
 after(() => {
-  const stop = ['podman', 'containerd', 'docker'].filter((r) => env[`started_${r}`] === '1');
-  if (stop.length > 0) spawnSync('bash', [`${ROOT}scripts/containers-teardown.sh`, ...stop], { timeout: 60_000 });
+  // Stops the daemons the set-up started once no other test file still uses them.
+  spawnSync('bash', [`${ROOT}scripts/containers-teardown.sh`, '--release'], { timeout: 120_000, env: { ...process.env, KESTREL_CTR_USER: String(process.pid) } });
 });
 
 function cgroupsOf(pid: number): string[] {
