@@ -94,5 +94,6 @@ export function openProbe(config: ProbeConfig): NativeProbe {
       if (typeof n !== 'string' || !/^[a-z0-9_]{1,48}$/.test(n)) throw new TypeError(`probe option loadOnly: bad name ${JSON.stringify(n)}`);
     }
   }
-  return new (loadAddon().Probe)(config);
+  // the addon reads absent numbers as 0; give the documented defaults here
+  return new (loadAddon().Probe)({ ...config, snaplen: config.snaplen ?? 80 });
 }

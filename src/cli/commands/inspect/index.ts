@@ -2,6 +2,7 @@
 //
 //   kestrel inspect -r IN.scap[.gz] [-n N] [-q] [--all-events] [-p FORMAT] [-j] [-A|-X] [-v] [FILTER]
 //   kestrel inspect -r IN.scap -w OUT.scap [-z] [--keep-new-events] [FILTER]
+//   kestrel inspect [-n N] [-M SECONDS] [-w OUT.scap] [FILTER]      (live capture, root)
 //
 // Printing runs the events through the process state (src/state) so the default line and -p
 // formats carry process names, fd names and the rest, exactly as `sysdig -r` prints them.
@@ -21,6 +22,8 @@ import { buildRegistry } from '../../../engine/detection.js';
 import type { EvalContext } from '../../../state/inspector.js';
 import { containerInfoFromEvent, ContainerManager } from '../../../containers/index.js';
 import { EVENT_COUNT } from '../../../events/generated/event-table.js';
+import { liveSource, stopOn, PairWriter } from '../../../capture/live-cli.js';
+import type { EventSource } from '../../../capture/types.js';
 
 const HELP = `usage: kestrel inspect -r FILE [options] [FILTER]
 
@@ -28,8 +31,11 @@ Reads a scap capture (plain or gzip) and prints one line per event, like \`sysdi
 FILTER is a condition in the filter language (e.g. "evt.type=open and fd.name contains /etc");
 only matching events are printed (or written, with -w).
 
+Without -r it captures live from the kernel (eBPF probe; needs root) until Ctrl-C, -n or -M.
+
 options:
-  -r, --read FILE        capture to read (required)
+  -r, --read FILE        capture to read (without it: live capture)
+  -M SECONDS             live capture: stop after SECONDS
   -w, --write FILE       rewrite the capture to FILE instead of printing (sysdig-readable)
   -z, --compress         gzip the file written with -w (also implied by a .gz name)
   -n, --count N          stop after N events
@@ -106,6 +112,7 @@ export const command: Command = {
         'print-hex': { type: 'boolean', short: 'X' },
         verbose: { type: 'boolean', short: 'v' },
         snaplen: { type: 'string', short: 's' },
+        'max-seconds': { type: 'string', short: 'M' },
       },
       strict: true,
       allowPositionals: true,
@@ -115,7 +122,13 @@ export const command: Command = {
       process.stdout.write(HELP);
       return 0;
     }
-    if (!values.read) throw new KestrelError('KES_USAGE', 'inspect: -r FILE is required');
+    const live = !values.read;
+    let seconds: number | undefined;
+    if (values['max-seconds'] !== undefined) {
+      if (!/^\d+(\.\d+)?$/.test(values['max-seconds'])) throw new KestrelError('KES_USAGE', `inspect: -M wants a number of seconds, got '${values['max-seconds']}'`);
+      if (!live) throw new KestrelError('KES_USAGE', 'inspect: -M applies to live capture (without -r)');
+      seconds = Number(values['max-seconds']);
+    }
     let limit = Infinity;
     if (values.count !== undefined) {
       if (!/^\d+$/.test(values.count)) throw new KestrelError('KES_USAGE', `inspect: -n wants a number, got '${values.count}'`);
@@ -130,8 +143,10 @@ export const command: Command = {
     const registry = needState ? buildRegistry(manager) : null;
     const format = printing ? new CompiledFormat(values.print ?? DEFAULT_FORMAT, registry!) : null;
     const filter: CompiledFilter<EvalContext> | null = filterText !== '' ? compileFilter<EvalContext>(filterText, registry!) : null;
-    const src = new FileSource(values.read, { sysdigCompat: !values['all-events'] });
+    const liveSrc = live ? liveSource({ snaplen: values.snaplen !== undefined ? Number(values.snaplen) : undefined }) : null;
+    const src: EventSource = liveSrc ?? new FileSource(values.read!, { sysdigCompat: !values['all-events'] });
     await src.open();
+    const unstop = liveSrc !== null ? stopOn(liveSrc, seconds) : () => {};
     let insp: Inspector | null = null;
     /** Runs the state on one event; true when it passes the filter. */
     const admit = (ev: EventView): boolean => {
@@ -166,13 +181,16 @@ export const command: Command = {
         const w = await ScapWriter.create(values.write, { gzip, keepNewEvents: values['keep-new-events'] === true });
         try {
           w.writeHeader(src.header);
+          // live events are exits only: write each with its synthesized enter (E/X pairs)
+          const pairs = live ? new PairWriter((e) => w.writeEvent(e)) : null;
           let n = 0;
           while (n < limit) {
             const more = await src.nextBatch((ev) => {
               if (n >= limit) return;
               if (filter !== null && !admit(ev)) return;
               n++;
-              w.writeEvent(ev);
+              if (pairs !== null) pairs.event(ev);
+              else w.writeEvent(ev);
             });
             await w.drain();
             if (!more) break;
@@ -217,6 +235,7 @@ export const command: Command = {
       await out.flush(true);
       return 0;
     } finally {
+      unstop();
       await src.close();
     }
   },
