@@ -22,7 +22,7 @@ import { KestrelError } from '../errors.js';
 import type { Alert } from './alert.js';
 import { PRIORITIES } from './alert.js';
 import { AlertFormatter, type FormatOptions } from './format.js';
-import { RateLimitedLog, redactUrl, silentLogger, type Logger } from './log.js';
+import { RateLimitedLog, redactUrl, silentLogger, StderrLogger, type Logger, type LogLevel } from './log.js';
 import { Sink, type SinkStats } from './sink.js';
 import { FileSink } from './sinks/file.js';
 import { HttpSink, tlsOptions, type HttpOptions } from './sinks/http.js';
@@ -160,6 +160,11 @@ export function alertHostname(): string {
   return process.env['FALCO_HOSTNAME'] || process.env['KESTREL_HOSTNAME'] || os.hostname();
 }
 
+/** kestrel's own log as configured: stderr at log_level when log_stderr, else nothing. */
+export function loggerFromConfig(c: KestrelConfig): Logger {
+  return c.log_stderr ? new StderrLogger(c.log_level as LogLevel) : silentLogger;
+}
+
 /** The rendering options a config selects. */
 export function formatOptions(c: KestrelConfig): FormatOptions {
   return {
@@ -220,7 +225,7 @@ export function checkOutputs(c: KestrelConfig): string[] {
 export function createOutputs(c: KestrelConfig, deps: OutputsDeps = {}): Outputs {
   const cap = c.outputs_queue.capacity > 0 ? c.outputs_queue.capacity : DEFAULT_QUEUE_CAPACITY;
   const sinks: Sink[] = [];
-  const logger = deps.logger ?? silentLogger;
+  const logger = deps.logger ?? loggerFromConfig(c);
   const wrap = <T>(key: string, f: () => T): T => {
     try { return f(); } catch (e) { throw new KestrelError('KES_OUTPUT', `${key}: ${(e as Error).message}`, { cause: e }); }
   };
@@ -234,7 +239,8 @@ export function createOutputs(c: KestrelConfig, deps: OutputsDeps = {}): Outputs
     const addr = wrap('syslog_output.address', () => parseSyslogAddress(s.address));
     if (addr.kind === 'unix' && !existsSync(addr.path)) {
       // Falco's syslog(3) silently loses messages when there is no syslog daemon; say so once instead.
-      logger.log('warning', `syslog_output: ${addr.path} does not exist (no syslog daemon?); syslog output disabled`);
+      // Debug level: this is the normal state of containers and minimal hosts.
+      logger.log('debug', `syslog_output: ${addr.path} does not exist (no syslog daemon?); syslog output disabled`);
     } else {
       sinks.push(wrap('syslog_output', () => new SyslogSink('syslog', cap, { address: s.address, format: s.format, facility: s.facility, tag: s.tag })));
     }
@@ -256,5 +262,5 @@ export function createOutputs(c: KestrelConfig, deps: OutputsDeps = {}): Outputs
       spool: h.spool.enabled ? { path: h.spool.path, maxBytes: h.spool.max_size_mb * 1024 * 1024 } : null,
     })));
   }
-  return new Outputs(sinks, formatOptions(c), { ...deps, closeTimeoutMs: c.output_timeout });
+  return new Outputs(sinks, formatOptions(c), { ...deps, logger, closeTimeoutMs: c.output_timeout });
 }

@@ -22,8 +22,8 @@ import type { KestrelError } from '../errors.js';
 import { KestrelMetrics } from '../metrics/falco.js';
 import { MetricsRegistry } from '../metrics/index.js';
 import { DropMonitor } from '../outputs/drops.js';
-import { alertHostname, createOutputs, type Outputs } from '../outputs/index.js';
-import { StderrLogger, silentLogger, type Logger, type LogLevel } from '../outputs/log.js';
+import { alertHostname, createOutputs, loggerFromConfig, type Outputs } from '../outputs/index.js';
+import type { Logger } from '../outputs/log.js';
 import { startServer } from './index.js';
 
 export const METRICS_RULE = 'Falco internal: metrics snapshot';
@@ -76,7 +76,7 @@ export function hashRulesFiles(files: readonly string[]): Array<{ file: string; 
 
 export async function startOperations(loaded: LoadedConfig, o: OperationsOptions): Promise<Operations> {
   const c = loaded.config;
-  const logger = o.logger ?? (c.log_stderr ? new StderrLogger((c.log_level === 'info' ? 'info' : c.log_level) as LogLevel) : silentLogger);
+  const logger = o.logger ?? loggerFromConfig(c);
   const reg = new MetricsRegistry();
   const hostname = alertHostname();
   const metrics = new KestrelMetrics(reg, { version: o.version, hostname, engineName: o.engineName });

@@ -18,7 +18,8 @@ export function mkAlert(i: number, priority: Priority = PRIORITIES[i % PRIORITIE
 
 /** A config with every output off except what `overrides` turns on. */
 export function cfg(overrides: string[]): KestrelConfig {
-  return loadConfig({ overrides: ['stdout_output.enabled=false', 'syslog_output.enabled=false', 'json_output=true', ...overrides] }).config;
+  // log_stderr off: tests that look at kestrel's log pass a MemoryLogger.
+  return loadConfig({ overrides: ['stdout_output.enabled=false', 'syslog_output.enabled=false', 'json_output=true', 'log_stderr=false', ...overrides] }).config;
 }
 
 export function tmpdir(): string {

@@ -121,7 +121,8 @@ test('syslog over TCP (RFC 3164, octet counting), facility local3', async () => 
 test('syslog to a unix datagram socket (via logger), like /dev/log', async () => {
   const dir = tmpdir();
   const sock = path.join(dir, 'log.sock');
-  const py = spawn('python3', ['-u', '-c', `
+  // /usr/bin/python3 when there is one: version-manager shims can take seconds to start.
+  const py = spawn(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', ['-u', '-c', `
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
@@ -134,11 +135,11 @@ while True:
   let out = '';
   py.stdout.on('data', (d) => { out += d.toString(); });
   try {
-    await waitFor(() => out.startsWith('ready\n'), 5000, 'python receiver');
+    await waitFor(() => out.startsWith('ready\n'), 30_000, 'python receiver');
     const o = createOutputs(cfg(['syslog_output.enabled=true', `syslog_output.address=${sock}`]));
     for (let i = 0; i < 50; i++) o.emit(mkAlert(i, 'Critical'));
     await o.flush();
-    await waitFor(() => out.split('\n').filter((l) => l.startsWith('<')).length === 50, 10_000, '50 messages');
+    await waitFor(() => out.split('\n').filter((l) => l.startsWith('<')).length === 50, 30_000, '50 messages');
     await o.close();
     const msgs = out.split('\n').filter((l) => l.startsWith('<'));
     msgs.forEach((m, i) => {
