@@ -133,7 +133,8 @@ export class CriEngine implements MetadataEngine {
         const vi = asObj(JSON.parse(raw));
         if (sandboxId === '') sandboxId = getStr(vi, 'sandboxID');
         const sc = getObj(getObj(getObj(vi, 'config'), 'linux'), 'security_context');
-        const priv = getBool(sc, 'privileged');
+        // containerd: config.linux.security_context.privileged; cri-o: a top-level "privileged".
+        const priv = getBool(sc, 'privileged') ?? getBool(vi, 'privileged');
         info.privileged = priv ?? false;
       } catch { /* info is optional; a bad one leaves privileged unknown */ }
     }

@@ -101,6 +101,7 @@ export class ContainerManager {
   private running = 0;
   private closed = false;
   private lastRef: ContainerRef | null = null;
+  private readonly nsCache = new Map<number, boolean>();
   private lastEntry: Entry | null = null;
   private readonly listeners: MetadataListener[] = [];
   private readonly o: Required<Pick<ContainerManagerOptions,
@@ -167,9 +168,24 @@ export class ContainerManager {
     return r;
   }
 
-  /** True when `pid` sits in its own pid+mnt namespaces (see cgroup.ts isNamespaceIsolated). */
+  /**
+   * True when `pid` sits in its own pid+mnt namespaces (see cgroup.ts isNamespaceIsolated).
+   * Cached per pid (two readlinks otherwise per call); a reused pid may see a stale answer
+   * until the cache turns over (bounded, cleared when full).
+   */
   nsIsolated(pid: number): boolean {
-    return isNamespaceIsolated(pid, this.o.procRoot);
+    let v = this.nsCache.get(pid);
+    if (v === undefined) {
+      v = isNamespaceIsolated(pid, this.o.procRoot);
+      if (this.nsCache.size >= 16384) this.nsCache.clear();
+      this.nsCache.set(pid, v);
+    }
+    return v;
+  }
+
+  /** Forget a process (its exit), so a later process with the same pid is checked afresh. */
+  forgetPid(pid: number): void {
+    this.nsCache.delete(pid);
   }
 
   // ---- lookups ----------------------------------------------------------------------------
