@@ -57,6 +57,7 @@ export class Outputs {
   private readonly rl: RateLimitedLog;
   private readonly closeTimeoutMs: number;
   private signalsInstalled = false;
+  private watchdog: NodeJS.Timeout | null = null;
   private readonly onUsr1 = (): void => this.reopen();
   emitted = 0;
 
@@ -88,6 +89,21 @@ export class Outputs {
           this.rl.log(`${name}/${reason}`, 'error', `output ${name}: ${n} alert(s) dropped (${reason}): ${detail}`);
         },
       });
+    }
+    // Falco's output_timeout: an output stuck in one write longer than this is reported (it
+    // never blocks the others or the caller; its queue absorbs, then drops and counts).
+    const timeout = this.closeTimeoutMs;
+    if (sinks.length > 0) {
+      this.watchdog = setInterval(() => {
+        const now = Date.now();
+        for (const s of sinks) {
+          const since = s.busySince;
+          if (since > 0 && now - since > timeout) {
+            this.rl.log(`${s.name}/blocked`, 'warning', `output ${s.name}: blocked for ${now - since} ms (output_timeout ${timeout} ms), ${s.queued} alert(s) queued`);
+          }
+        }
+      }, Math.max(100, Math.min(timeout, 5000)));
+      this.watchdog.unref();
     }
     if (m) {
       m.reg.addCollector(() => {
@@ -146,6 +162,7 @@ export class Outputs {
   }
 
   async close(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
     if (this.signalsInstalled) process.removeListener('SIGUSR1', this.onUsr1);
     await Promise.all(this.sinks.map((s) => s.close(this.closeTimeoutMs)));
   }

@@ -71,6 +71,10 @@ export abstract class Sink {
 
   get queued(): number { return this.len; }
 
+  /** When the write in flight started (ms, Date.now()), 0 when idle: the blocked-output watchdog reads it. */
+  get busySince(): number { return this.writeStart; }
+  private writeStart = 0;
+
   /** Counts alerts lost before they reached this output (e.g. an alert that could not be rendered). */
   lose(reason: string, n: number, detail: string): void { this.countDrop(reason, n, detail); }
 
@@ -164,6 +168,7 @@ export abstract class Sink {
         }
         this.len -= n;
         this.pending = n;
+        this.writeStart = Date.now();
         try {
           await this.write(batch);
         } catch (err) {
@@ -174,6 +179,7 @@ export abstract class Sink {
         this.pending = 0;
       }
     } finally {
+      this.writeStart = 0;
       this.pumping = false;
       const w = this.idleWaiters;
       this.idleWaiters = [];

@@ -12,6 +12,7 @@ import { checkOutputs, createOutputs } from '../../src/outputs/index.js';
 import { ProgramSink } from '../../src/outputs/sinks/program.js';
 import { StreamSink } from '../../src/outputs/sinks/stream.js';
 import { MetricsRegistry } from '../../src/metrics/index.js';
+import { MemoryLogger } from '../../src/outputs/log.js';
 import { KestrelMetrics } from '../../src/metrics/falco.js';
 import { cfg, mkAlert, tmpdir, waitFor } from './helpers.js';
 
@@ -158,13 +159,16 @@ test('a stalled stream output never blocks emit; overflow is counted per output 
   const stuck = new Writable({ write(_c, _e, _cb) { /* never calls back */ } });
   const reg = new MetricsRegistry();
   const m = new KestrelMetrics(reg, { version: 'test' });
-  const out = createOutputs(cfg(['stdout_output.enabled=true', 'outputs_queue.capacity=100', 'output_timeout=200']), { stdout: stuck, metrics: m });
+  const log = new MemoryLogger();
+  const out = createOutputs(cfg(['stdout_output.enabled=true', 'outputs_queue.capacity=100', 'output_timeout=200']), { stdout: stuck, metrics: m, logger: log });
   assert.ok(out.sinks[0] instanceof StreamSink);
   let completed = 0;
   for (let i = 0; i < 20_000; i++) { out.emit(mkAlert(i)); completed++; }
   assert.equal(completed, 20_000);
   await new Promise((r) => setTimeout(r, 50));
   const st = out.stats()[0]!;
+  // The watchdog reports the blocked output (once per interval, not once per alert).
+  await waitFor(() => log.lines.some((l) => /output stdout: blocked for \d+ ms \(output_timeout 200 ms\)/.test(l.msg)), 10_000, 'blocked report');
   // The loop filled the queue (100) and the rest were dropped at once; then the pump took the
   // 100 as one batch, which is in flight forever.
   assert.equal(st.dropped['queue_full'], 19_900);
