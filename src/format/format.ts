@@ -4,7 +4,7 @@
 //   "*%evt.num %proc.name[%thread.tid] %10fd.name %evt.arg.fd %proc.aname[2]"
 //     leading '*'   print events even when a field has no value (it prints <NA>); without it,
 //                   sysdig skips every event for which any field is missing
-//     %NNfield      pad the value with spaces to at least NN characters (left-aligned)
+//     %NNfield      the value in a column of exactly NN characters (padded with spaces, or cut)
 //
 // JSON output (-j) prints one object per event with the fields as keys, sorted by name, numbers
 // and booleans typed, missing values as null (sysdig's shape).
@@ -103,7 +103,8 @@ export class CompiledFormat {
         if (!this.printAll) return null;
         t = '<NA>';
       } else t = f.def.display !== undefined ? f.def.display(v) : valueText(v);
-      if (f.width > t.length) t = t + ' '.repeat(f.width - t.length);
+      // sysdig sets the column to exactly NN characters: padded, or cut.
+      if (f.width > 0) t = f.width > t.length ? t + ' '.repeat(f.width - t.length) : t.slice(0, f.width);
       out += t + this.literals[k + 1];
     }
     return out;

@@ -42,7 +42,7 @@ options:
   -q, --quiet            decode every event and parameter, print nothing (benchmarks)
   -p, --print FORMAT     print each event with FORMAT, e.g. "%evt.num %proc.name %fd.name";
                          a leading '*' prints events with missing fields as <NA> (without it
-                         they are skipped); %NNfield pads to NN characters
+                         they are skipped); %NNfield prints a column of NN characters
   -j, --json             print events as JSON objects (the -p fields, or the default ones)
   -A, --print-ascii      print only the text part of data buffers, keeping newlines
   -X, --print-hex        print data buffers as a hex and ASCII dump
