@@ -47,8 +47,18 @@ export class DockerEngine implements MetadataEngine {
     if (id !== '' && !id.startsWith(ref.fullId) && !ref.fullId.startsWith(id)) {
       return fail('bad-answer', `${this.o.socket}${path}: answer is for container ${id.slice(0, 12)}`);
     }
+    const deadline = Date.now() + this.o.timeoutMs;
     fillFromInspect(body, info, this.o.labelMaxLen);
     info.answeredBy = this.o.flavor;
+    if (info.imageDigest === '' && /^[0-9a-f]{64}$/.test(info.imageId)) {
+      // Docker's container inspect has no digest; the image's RepoDigests do (pulled images).
+      // Best effort within what is left of the deadline: the container answer stands anyway.
+      const left = deadline - Date.now();
+      if (left > 20) {
+        const ir = await unixGetJson(this.o.socket, `/v1.41/images/sha256:${info.imageId}/json`, { timeoutMs: left, maxBytes: this.o.maxBytes });
+        if (ir.ok) info.imageDigest = pickDigest(getArr(asObj(ir.body), 'RepoDigests'), info.imageRepo);
+      }
+    }
     return OK;
   }
 
@@ -105,4 +115,21 @@ export function fillFromInspect(body: Record<string, unknown>, info: ContainerIn
   if (pod !== '' && info.podSandboxId === '') info.podSandboxId = pod;
   info.source = 'runtime';
   applyK8sLabels(info);
+}
+
+/** The digest of `repo` among "repo@sha256:..." entries: exact repo, else same short name, else the first. */
+export function pickDigest(repoDigests: unknown[], repo: string): string {
+  let first = '';
+  let near = '';
+  for (const d of repoDigests) {
+    if (typeof d !== 'string') continue;
+    const at = d.indexOf('@');
+    if (at < 0) continue;
+    const r = d.slice(0, at);
+    const dg = d.slice(at + 1);
+    if (r === repo) return dg;
+    if (first === '') first = dg;
+    if (near === '' && (r.endsWith('/' + repo) || repo.endsWith('/' + r))) near = dg;
+  }
+  return near || first;
 }

@@ -268,3 +268,31 @@ test('the counters as Prometheus metrics', async () => {
     m.close();
   }
 });
+
+test('Docker: the image digest comes from the image (RepoDigests); a failing image request leaves it empty', async () => {
+  const IMG_ID = 'ab'.repeat(32);
+  let imageCalls = 0;
+  const mk = (imageOk: boolean) => httpServer((req, res) => {
+    if (req.url === `/v1.41/containers/${H}/json`) {
+      res.writeHead(200);
+      res.end(JSON.stringify({ Id: H, Name: '/web', Image: `sha256:${IMG_ID}`, Config: { Image: 'nginx:1.25', Labels: {} }, HostConfig: { Privileged: false } }));
+    } else if (req.url === `/v1.41/images/sha256:${IMG_ID}/json`) {
+      imageCalls++;
+      if (!imageOk) { res.writeHead(500); res.end('{}'); return; }
+      res.writeHead(200);
+      res.end(JSON.stringify({ Id: `sha256:${IMG_ID}`, RepoDigests: ['mirror.local/nginx@sha256:' + '11'.repeat(32), 'nginx@sha256:' + '22'.repeat(32)] }));
+    } else { res.writeHead(404); res.end('{}'); }
+  });
+  for (const [ok, want] of [[true, 'sha256:' + '22'.repeat(32)], [false, '']] as const) {
+    const m = new ContainerManager({ docker: await mk(ok), podman: false, cri: false, containerd: false });
+    try {
+      const info = await m.whenReady(m.refFor([`0::/docker/${H}`]), 3000);
+      assert.equal(info?.name, 'web');
+      assert.equal(info?.imageId, IMG_ID);
+      assert.equal(info?.imageDigest, want);
+    } finally {
+      m.close();
+    }
+  }
+  assert.equal(imageCalls, 2);
+});
