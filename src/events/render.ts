@@ -83,6 +83,14 @@ function sanitized(b: Buffer, o: number, end: number): string {
   return s;
 }
 
+/** A C string with non-printable bytes shown as '.'. */
+function dotted(b: Buffer, o: number, end: number): string {
+  const z = cstrEnd(b, o, end);
+  let s = '';
+  for (let k = o; k < z; k++) s += isPrint(b[k]!) ? String.fromCharCode(b[k]!) : '.';
+  return s;
+}
+
 function hex64(b: Buffer, o: number): string {
   return b.readBigUInt64LE(o).toString(16);
 }
@@ -214,7 +222,8 @@ function renderTyped(ev: EventView, i: number, ptype: number, fmt: number, info:
           base = p === '' ? '' : p + '/';
         }
       }
-      out.resolved = resolvePath(base, out.value);
+      // The resolved path keeps non-printable bytes as '.', the value drops them (both as sysdig).
+      out.resolved = resolvePath(base, out.value.length === cstrEnd(b, o, o + len) - o ? out.value : dotted(b, o, o + len));
       return;
     }
     case PT.BYTEBUF:

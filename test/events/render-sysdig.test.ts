@@ -152,6 +152,10 @@ function events(): Buffer[] {
     event(315, K, { res: 0, filename: '/abs/p', mode: 0o600 }),
     event(313, K, { res: 0, dirfd: 3, filename: 'hosts', mode: 0o644 }),
     event(313, K, { res: 0, dirfd: -100, filename: 'f', mode: 0o644 }),
+    // non-printable bytes are dropped from paths and socket names, kept in CHARBUF
+    event(315, K, { res: 0, filename: 'we\x01ird\x7f/n\x1bame', mode: 0o600 }),
+    event(22, U, { fd: 4, addr: Buffer.concat([u8(1), Buffer.from('/run/\x02s.sock\0', 'latin1')]) }),
+    event(23, U, { res: 0, tuple: tupleUnix(1n, 2n, 'p\x03ath') }),
     event(192, K, { ruid: 0, euid: 1000, suid: 4242 }),
   ];
 }
