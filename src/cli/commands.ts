@@ -6,5 +6,6 @@ import { command as run } from './commands/run/index.js';
 import { command as rules } from './commands/rules/index.js';
 import { command as containers } from './commands/containers/index.js';
 import { command as config } from './commands/config/index.js';
+import { command as fields } from './commands/fields/index.js';
 
-export const COMMANDS: readonly Command[] = [version, inspect, run, rules, containers, config];
+export const COMMANDS: readonly Command[] = [version, inspect, run, rules, containers, config, fields];
