@@ -134,6 +134,8 @@ interface Operand {
   readonly label: string;
   /** The plain `evt.type` field (event-type literals are validated). */
   readonly isEvtType: boolean;
+  /** A matchAny field whose `!=` means "no value equals" (FieldDef.matchAnyNe). */
+  readonly neNoneEqual?: boolean;
 }
 
 type Pred = (v: unknown) => boolean;
@@ -489,10 +491,12 @@ class CodeGen {
     const l = this.operand(left, 'lhs');
     const what = l.label;
     // On a list, `in` means every value is in the set and `intersects` that one is (libsinsp).
-    // Other operators, which libsinsp refuses on list fields, hold if they hold for one value:
-    // several field implementations mark "client or server" fields (fd.ip, fd.net) as lists,
-    // and for those that is the libsinsp meaning of `fd.ip != x`.
-    const listAll = l.shape === 'list' && op === 'in' && mod === undefined;
+    // Other operators, which libsinsp refuses on list fields, hold if they hold for one value,
+    // except `!=`, which holds if no value equals (so `x != v` is `not x = v`): field
+    // implementations mark libsinsp's client-or-server fields (fd.ip, fd.net, fd.port) as
+    // lists, and these are libsinsp's meanings of `fd.ip = x` and `fd.ip != x`. matchAny
+    // fields say which `!=` they want (matchAnyNe).
+    const everyValue = mod === undefined && (l.shape === 'list' ? op === 'in' || op === '!=' : l.shape === 'any' && op === '!=' && l.neNoneEqual);
     // Operators that only make sense on text.
     const textOps: ReadonlySet<CmpOp> = new Set<CmpOp>(['contains', 'icontains', 'startswith', 'endswith', 'glob', 'iglob', 'regex', 'pmatch', 'bcontains', 'bstartswith']);
     if (textOps.has(op) && l.cat !== 'str' && !(l.cat === 'bytes' && ['contains', 'startswith', 'endswith', 'bcontains', 'bstartswith'].includes(op))) {
@@ -512,7 +516,7 @@ class CodeGen {
         fail('KES_FILTER_TYPE', `cannot compare ${what} (${typeName(l)}) with ${label(right)} (${typeName(r)})`, right);
       }
       let p2 = dynamicPred(l.cat, op, r.shape, right, what);
-      if (listAll) {
+      if (everyValue) {
         const inner = p2;
         p2 = (a, b) => (Array.isArray(a) ? a.every((x) => inner(x, b)) : inner(a, b));
       } else if (l.shape !== 'scalar') {
@@ -545,7 +549,7 @@ class CodeGen {
       if (right.kind === 'list') fail('KES_FILTER_TYPE', `operator '${op}' takes a single value, not a list`, right);
       p = literalPred(l.cat, l.type, op, right as Value, what, at);
     }
-    if (listAll) {
+    if (everyValue) {
       const inner = p;
       p = (v) => (Array.isArray(v) ? v.every(inner) : inner(v));
     } else if (l.shape !== 'scalar') {
@@ -611,7 +615,7 @@ class CodeGen {
     // than a silent false. Plain fields skip that check.
     const shape: Shape = def.isList === true ? 'list'
       : def.matchAny === true || (def.arg === 'optional' && arg === undefined) ? 'any' : 'scalar';
-    return { code, type: def.type, cat: catOf(def.type), shape, label: label(f), isEvtType: def.name === 'evt.type' && arg === undefined };
+    return { code, type: def.type, cat: catOf(def.type), shape, label: label(f), isEvtType: def.name === 'evt.type' && arg === undefined, neNoneEqual: def.matchAnyNe === 'none-equal' };
   }
 
   operand(n: Lhs | TransformerArg | FieldRef, side: 'lhs' | 'rhs' | 'arg'): Operand {

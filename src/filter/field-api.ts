@@ -40,6 +40,12 @@ export interface FieldDef<C = unknown> {
    * applies, element-wise. (Added by the filter compiler; optional.)
    */
   readonly matchAny?: boolean;
+  /**
+   * With matchAny: how `!=` combines the values. 'any' (default): true if one value differs
+   * (libsinsp's proc.aname over the ancestors). 'none-equal': true only if no value equals,
+   * i.e. `not (field = x)` (libsinsp's fd.ip/fd.net/fd.port over client and server).
+   */
+  readonly matchAnyNe?: 'any' | 'none-equal';
   /** Cannot be the right-hand side of val() (libsinsp EPF_NO_RHS). */
   readonly noRhs?: boolean;
   /** Cannot be the argument of a transformer (libsinsp EPF_NO_TRANSFORMER). */

@@ -11,6 +11,7 @@ interface Spec {
   argKind?: 'index' | 'key';
   isList?: boolean;
   matchAny?: boolean;
+  matchAnyNe?: 'any' | 'none-equal';
   noRhs?: boolean;
   noTransformer?: boolean;
 }
@@ -41,10 +42,11 @@ const SPECS: Record<string, Spec> = {
   'proc.cpu': { type: 'double' },
   'fd.name': { type: 'string' },
   'fd.num': { type: 'fd' },
-  'fd.ip': { type: 'ipaddr', matchAny: true },
+  'fd.ip': { type: 'ipaddr', matchAny: true, matchAnyNe: 'none-equal' },
   'fd.sip': { type: 'ipaddr' },
   'fd.cip': { type: 'ipaddr' },
-  'fd.net': { type: 'ipnet', matchAny: true },
+  'fd.net': { type: 'ipnet', matchAny: true, matchAnyNe: 'none-equal' },
+  'fd.port': { type: 'port', isList: true },
   'fd.snet': { type: 'ipnet' },
   'fd.sport': { type: 'port' },
   'fd.types': { type: 'string', arg: 'optional', argKind: 'key', isList: true },
@@ -81,6 +83,7 @@ export function makeRegistry(): FieldRegistry<Ctx> {
       argKind: s.argKind,
       isList: s.isList,
       matchAny: s.matchAny,
+      matchAnyNe: s.matchAnyNe,
       noRhs: s.noRhs,
       noTransformer: s.noTransformer,
       extract(ctx: Ctx, arg: string | number | undefined): FieldValue {

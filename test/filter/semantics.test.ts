@@ -40,6 +40,7 @@ const BASE: Record<string, FieldValue> = {
   'fd.net': ['10.1.2.3', '192.168.7.9'],
   'fd.snet': '2001:db8:0:0:1::5',
   'fd.sport': 22,
+  'fd.port': [5000, 22],
   'fd.types': ['file', 'ipv4'],
   'user.uid': 0,
   'container.privileged': true,
@@ -106,6 +107,10 @@ const CASES: readonly (readonly [string, boolean])[] = [
   ['container.privileged != false', true], ['container.privileged in (true)', true],
   // addresses
   ['fd.ip = 10.1.2.3', true], ['fd.ip = 192.168.7.9', true], ['fd.ip = 10.1.2.4', false], ['fd.ip in (1.1.1.1, 192.168.7.9)', true],
+  // client-or-server fields: `!=` holds only if neither side equals (libsinsp compare_ip/port/net)
+  ['fd.ip != 10.1.2.3', false], ['fd.ip != 1.1.1.1', true], ['fd.net != 10.0.0.0/8', false], ['fd.net != 172.16.0.0/12', true],
+  ['fd.port = 22', true], ['fd.port = 5000', true], ['fd.port != 22', false], ['fd.port != 80', true], ['fd.port > 4000', true],
+  ['fd.port intersects (22, 80)', true], ['fd.port in (22, 5000)', true], ['fd.port in (22)', false],
   ['fd.sip = "2001:db8::1"', true], ['fd.sip = "2001:0db8:0:0:0:0:0:1"', true], ['fd.sip = "2001:db8::2"', false],
   ['fd.sip = 10.1.2.3', false], ['fd.sip != "::1"', true], ['fd.cip = 127.0.0.1', true], ['fd.cip != 127.0.0.1', false],
   ['fd.net = 10.0.0.0/8', true], ['fd.net = 192.168.0.0/16', true], ['fd.net = 172.16.0.0/12', false],
@@ -234,8 +239,10 @@ test('list fields: `in` needs every value in the set (vacuously true when empty)
   assert.equal(run('proc.argv in (a)', { 'proc.argv': null }), false);
   // Other operators (refused by libsinsp on list fields) hold if they hold for one value.
   assert.equal(run('proc.argv = b', { 'proc.argv': ['a', 'b'] }), true);
-  assert.equal(run('proc.argv != a', { 'proc.argv': ['a', 'b'] }), true);
-  assert.equal(run('proc.argv != a', { 'proc.argv': ['a', 'a'] }), false);
+  // ...except `!=`, true only if no value equals: `x != v` is `not x = v` on an available list.
+  assert.equal(run('proc.argv != a', { 'proc.argv': ['a', 'b'] }), false);
+  assert.equal(run('proc.argv != a', { 'proc.argv': ['b', 'c'] }), true);
+  assert.equal(run('proc.argv != anyof (a, z)', { 'proc.argv': ['a', 'b'] }), true);
   assert.equal(run('proc.argv startswith -', { 'proc.argv': ['x', '-v'] }), true);
   assert.equal(run('proc.argv = anyof (z, b)', { 'proc.argv': ['a', 'b'] }), true);
   assert.equal(run('proc.argv = val(proc.name)', { 'proc.argv': ['a', 'myexe'] }), true);
