@@ -8,7 +8,7 @@ import { HttpSink } from '../../src/outputs/sinks/http.js';
 import { cfg, mkAlert, tmpdir, waitFor } from './helpers.js';
 import { Receiver } from './receiver.js';
 
-test('receiver down for 30 s with alerts arriving all along: nothing lost', { timeout: 90_000 }, async () => {
+test('receiver down for 30 s with alerts arriving all along: nothing lost', { timeout: 110_000 }, async () => {
   const rx = new Receiver();
   await rx.start();
   const spool = path.join(tmpdir(), 'outage.spool');
