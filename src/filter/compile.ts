@@ -495,7 +495,7 @@ class CodeGen {
     // except `!=`, which holds if no value equals (so `x != v` is `not x = v`): field
     // implementations mark libsinsp's client-or-server fields (fd.ip, fd.net, fd.port) as
     // lists, and these are libsinsp's meanings of `fd.ip = x` and `fd.ip != x`. matchAny
-    // fields say which `!=` they want (matchAnyNe).
+    // fields do the same unless they say matchAnyNe: 'any' (ancestor fields).
     const everyValue = mod === undefined && (l.shape === 'list' ? op === 'in' || op === '!=' : l.shape === 'any' && op === '!=' && l.neNoneEqual);
     // Operators that only make sense on text.
     const textOps: ReadonlySet<CmpOp> = new Set<CmpOp>(['contains', 'icontains', 'startswith', 'endswith', 'glob', 'iglob', 'regex', 'pmatch', 'bcontains', 'bstartswith']);
@@ -615,7 +615,7 @@ class CodeGen {
     // than a silent false. Plain fields skip that check.
     const shape: Shape = def.isList === true ? 'list'
       : def.matchAny === true || (def.arg === 'optional' && arg === undefined) ? 'any' : 'scalar';
-    return { code, type: def.type, cat: catOf(def.type), shape, label: label(f), isEvtType: def.name === 'evt.type' && arg === undefined, neNoneEqual: def.matchAnyNe === 'none-equal' };
+    return { code, type: def.type, cat: catOf(def.type), shape, label: label(f), isEvtType: def.name === 'evt.type' && arg === undefined, neNoneEqual: def.matchAny === true ? def.matchAnyNe !== 'any' : def.matchAnyNe === 'none-equal' };
   }
 
   operand(n: Lhs | TransformerArg | FieldRef, side: 'lhs' | 'rhs' | 'arg'): Operand {

@@ -41,9 +41,10 @@ export interface FieldDef<C = unknown> {
    */
   readonly matchAny?: boolean;
   /**
-   * With matchAny: how `!=` combines the values. 'any' (default): true if one value differs
-   * (libsinsp's proc.aname over the ancestors). 'none-equal': true only if no value equals,
-   * i.e. `not (field = x)` (libsinsp's fd.ip/fd.net/fd.port over client and server).
+   * With matchAny: how `!=` combines the values. 'none-equal' (default): true only if no value
+   * equals, i.e. `not (field = x)` (libsinsp's fd.ip/fd.net/fd.port over client and server).
+   * 'any': true if one value differs (libsinsp's proc.aname & co. over the ancestors; also what
+   * a field with an optional argument, used without it, gets when it does not say matchAny).
    */
   readonly matchAnyNe?: 'any' | 'none-equal';
   /** Cannot be the right-hand side of val() (libsinsp EPF_NO_RHS). */
