@@ -83,14 +83,6 @@ function sanitized(b: Buffer, o: number, end: number): string {
   return s;
 }
 
-/** A C string with non-printable bytes shown as '.'. */
-function dotted(b: Buffer, o: number, end: number): string {
-  const z = cstrEnd(b, o, end);
-  let s = '';
-  for (let k = o; k < z; k++) s += isPrint(b[k]!) ? String.fromCharCode(b[k]!) : '.';
-  return s;
-}
-
 function hex64(b: Buffer, o: number): string {
   return b.readBigUInt64LE(o).toString(16);
 }
@@ -126,20 +118,57 @@ function fmtNum(v: number | bigint, fmt: number, signedText: string): string {
 }
 
 /**
- * Joins cwd and a relative path and removes ".", ".." and repeated '/' (sysdig
- * concatenate_paths). Absolute paths resolve to '' (sysdig shows no resolution for them); an
- * empty base (a thread whose cwd is unknown) gives the normalised relative path.
+ * sysdig's path resolution (concatenate_paths + copy_and_sanitize_path), rule for rule: the
+ * relative path is appended to `base` (the cwd, ending in '/', or a dir fd's path + '/') while
+ * "../" and a final ".." rewind to the previous '/', "./" and a final "." are dropped, repeated
+ * '/' collapse, a trailing '/' is removed, a ".." followed by anything else is copied as is,
+ * and non-printable bytes become '.'. The checks look at the source bytes, so a non-printable
+ * byte shown as '.' never counts as a dot. Absolute paths resolve to '' (sysdig shows no
+ * resolution for them).
  */
-export function resolvePath(base: string, path: string): string {
-  if (path.length === 0 || path.charCodeAt(0) === 47 /* / */) return '';
-  const parts = (base + path).split('/');
-  const out: string[] = [];
-  for (const p of parts) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') { out.pop(); continue; }
-    out.push(p);
+export function resolvePathBytes(base: string, b: Uint8Array, o: number, end: number): string {
+  if (end <= o || b[o] === 47 /* / */) return '';
+  const t: number[] = [];
+  for (let k = 0; k < base.length; k++) t.push(base.charCodeAt(k));
+  let tc = t.length;
+  let pc = o;
+  const at = (k: number) => (k < end ? b[k]! : 0);
+  const rewind = (delta: number) => {
+    if (tc > 1) {
+      tc--;
+      while (tc >= 1 && t[tc - 1] !== 47) tc--;
+    }
+    pc += delta;
+  };
+  for (;;) {
+    const c = at(pc);
+    if (c === 0) {
+      if (tc > 1 && t[tc - 1] === 47) tc--;
+      break;
+    }
+    if (!isPrint(c)) { t[tc++] = 46; pc++; continue; }
+    const c1 = at(pc + 1);
+    if (c === 46 /* . */ && c1 === 46 && at(pc + 2) === 47) rewind(3);
+    else if (c === 46 && c1 === 46) {
+      if (at(pc + 2) === 0) rewind(2);
+      else { t[tc++] = 46; t[tc++] = 46; pc += 2; }
+    } else if (c === 46 && c1 === 47) pc += 2;
+    else if (c === 46) {
+      if (c1 === 0) pc++;
+      else { t[tc++] = c; pc++; }
+    } else if (c === 47) {
+      if (tc > 0 && t[tc - 1] === 47) pc++;
+      else { t[tc++] = c; pc++; }
+    } else { t[tc++] = c; pc++; }
   }
-  return (base.charCodeAt(0) === 47 ? '/' : '') + out.join('/');
+  let s = '';
+  for (let k = 0; k < tc; k++) s += String.fromCharCode(t[k]!);
+  return s;
+}
+
+/** resolvePathBytes() for a path held in a string (Latin-1 code units). */
+export function resolvePath(base: string, path: string): string {
+  return resolvePathBytes(base, Buffer.from(path, 'latin1'), 0, path.length);
 }
 
 /** Rendering of the bytes of a BYTEBUF: printable ASCII kept, others '.', capped at 80. */
@@ -222,8 +251,8 @@ function renderTyped(ev: EventView, i: number, ptype: number, fmt: number, info:
           base = p === '' ? '' : p + '/';
         }
       }
-      // The resolved path keeps non-printable bytes as '.', the value drops them (both as sysdig).
-      out.resolved = resolvePath(base, out.value.length === cstrEnd(b, o, o + len) - o ? out.value : dotted(b, o, o + len));
+      // Resolved from the raw bytes: non-printable bytes show as '.', the value drops them.
+      out.resolved = resolvePathBytes(base, b, o, cstrEnd(b, o, o + len));
       return;
     }
     case PT.BYTEBUF:

@@ -121,6 +121,11 @@ test('string lists, %g, path resolution, decodeAll', () => {
   assert.equal(resolvePath('/home/u/', '../a/./b'), '/home/a/b');
   assert.equal(resolvePath('/home/u/', '/abs'), '');
   assert.equal(resolvePath('', 'a/../b'), 'b');
+  // sysdig's quirks: a '..' not followed by '/' or the end is copied, a lone final '.' dropped.
+  assert.equal(resolvePath('/h/', 'x/...'), '/h/x/..');
+  assert.equal(resolvePath('/h/', 'x/.../y'), '/h/x/..y');
+  assert.equal(resolvePath('/h/', 'a//b/'), '/h/a/b');
+  assert.equal(resolvePath('/', '../../..'), '/');
   assert.ok(decodeAll(v, new SockTuple(), new SockAddr()) > 0);
 });
 

@@ -156,6 +156,27 @@ function events(): Buffer[] {
     event(315, K, { res: 0, filename: 'we\x01ird\x7f/n\x1bame', mode: 0o600 }),
     event(22, U, { fd: 4, addr: Buffer.concat([u8(1), Buffer.from('/run/\x02s.sock\0', 'latin1')]) }),
     event(23, U, { res: 0, tuple: tupleUnix(1n, 2n, 'p\x03ath') }),
+    event(315, K, { res: 0, filename: 'a/..', mode: 0o600 }),
+    event(315, K, { res: 0, filename: 'a/../b', mode: 0o600 }),
+    event(315, K, { res: 0, filename: 'a/./b', mode: 0o600 }),
+    event(315, K, { res: 0, filename: './a', mode: 0o600 }),
+    event(315, K, { res: 0, filename: 'a//b', mode: 0o600 }),
+    event(315, K, { res: 0, filename: 'a/', mode: 0o600 }),
+    event(315, K, { res: 0, filename: '../x', mode: 0o600 }),
+    event(315, K, { res: 0, filename: 'a/b/..', mode: 0o600 }),
+    event(315, K, { res: 0, filename: '..', mode: 0o600 }),
+    event(315, K, { res: 0, filename: '.', mode: 0o600 }),
+    event(315, K, { res: 0, filename: 'a/b/../../..', mode: 0o600 }),
+    event(315, K, { res: 0, filename: 'x/...', mode: 0o600 }),
+    event(315, K, { res: 0, filename: 'x/.../y', mode: 0o600 }),
+    event(315, K, { res: 0, filename: 'x/..y', mode: 0o600 }),
+    event(315, K, { res: 0, filename: 'x/.y/z', mode: 0o600 }),
+    event(315, K, { res: 0, filename: 'a/b/./', mode: 0o600 }),
+    event(315, K, { res: 0, filename: '../../../../q', mode: 0o600 }),
+    // UTF-8: printed as is in CHARBUF, dropped/dotted in paths (isprint in the C locale)
+    event(315, K, { res: 0, filename: Buffer.from('caf\u00e9/\u00fc\0', 'utf8'), mode: 0o600 }),
+    event(15, U, { res: 0, exe: Buffer.from('/bin/\u00e9t\u00e9\0', 'utf8'), args: '', tid: U, pid: U, ptid: 1, cwd: '/',
+      fdlimit: 1n, flags: 0, uid: 0, gid: 0 }),
     event(192, K, { ruid: 0, euid: 1000, suid: 4242 }),
   ];
 }
@@ -230,7 +251,7 @@ test('renderArgs matches sysdig 0.29.3 %evt.args for every parameter type', asyn
     for (const e of evs) w.writeRaw(e, 0);
     await w.close();
 
-    const oracle = execFileSync('sysdig', ['-r', file, '-p', '%evt.num %evt.args'], { env: { ...process.env, TZ: 'UTC' }, encoding: 'latin1' })
+    const oracle = execFileSync('sysdig', ['-r', file, '-p', '%evt.num %evt.args'], { env: { ...process.env, TZ: 'UTC' }, encoding: 'utf8' })
       .split('\n').filter((l) => l !== '');
     const mine: string[] = [];
     const r = await ScapReader.open(file);
