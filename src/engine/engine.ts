@@ -9,6 +9,7 @@
 import type { EventSource } from '../capture/types.js';
 import type { EventView } from '../events/event-view.js';
 import { EVENT_COUNT, EVENT_DIR, EVENT_FLAGS, EVENT_NAME } from '../events/generated/event-table.js';
+import { valueText } from '../format/format.js';
 import { Inspector } from '../state/inspector.js';
 import type { Alert } from '../outputs/alert.js';
 import type { FieldValue } from '../filter/field-api.js';
@@ -52,6 +53,17 @@ export interface EngineOptions {
   inspector?: Inspector;
   /** Gets the container metadata that capture files carry in container events. */
   manager?: ContainerManager;
+  /**
+   * Live: how long an alert about a container whose metadata is still being fetched may wait
+   * for it, so names and images are filled in (0 = never wait; replays know what they know).
+   */
+  waitContainerMs?: number;
+}
+
+/** Fields whose value comes from the runtime's metadata (not from the cgroup id). */
+function isContainerMetaField(name: string): boolean {
+  return (name.startsWith('container.') && name !== 'container.id' && name !== 'container.full_id' && name !== 'container.type')
+    || name.startsWith('k8s.');
 }
 
 export class DetectionEngine {
@@ -84,6 +96,7 @@ export class DetectionEngine {
       const more = await this.opts.source.nextBatch(this.onEvent);
       if (!more) break;
     }
+    await this.drain();
     return this.stats;
   }
 
@@ -114,26 +127,72 @@ export class DetectionEngine {
   private alert(rule: CompiledRule<Predicate<Ctx>, CompiledFormat>): void {
     const ctx = this.ctx!;
     const fmt = rule.format;
-    const output = fmt.format(ctx) ?? '';
-    const fields: Record<string, FieldValue> = {};
-    for (const f of fmt.fields) {
-      if (Object.prototype.hasOwnProperty.call(fields, f.text)) continue;
-      fields[f.text] = f.def.extract(ctx, f.arg);
+    const time = this.ev!.ts();
+    const values: FieldValue[] = new Array(fmt.fields.length);
+    let meta = false;
+    for (let i = 0; i < fmt.fields.length; i++) {
+      const f = fmt.fields[i];
+      values[i] = f.def.extract(ctx, f.arg);
+      if (values[i] === null && isContainerMetaField(f.def.name)) meta = true;
     }
-    const extra = rule.extraFields;
-    for (let i = 0; i < extra.length; i++) {
-      const e = extra[i];
+    const extraVals: FieldValue[] = rule.extraFields.map((e) => {
       if (e.raw) {
         const f = e.format.fields[0];
-        fields[e.key] = f === undefined ? null : f.def.extract(ctx, f.arg);
-      } else {
-        fields[e.key] = e.format.format(ctx);
+        return f === undefined ? null : f.def.extract(ctx, f.arg);
+      }
+      return e.format.format(ctx);
+    });
+    this.stats.alerts++;
+    const m = this.opts.manager;
+    const wait = this.opts.waitContainerMs ?? 0;
+    const thread = ctx.thread;
+    if (meta && m !== undefined && wait > 0 && thread !== null) {
+      const ref = m.refFor(thread.cgroups);
+      if (ref.type !== 'host' && m.lookup(ref) === null) {
+        // The runtime has not answered yet for this (new) container: wait a bounded time, then
+        // fill in its metadata fields. They depend only on the container, so a stand-in
+        // context with the thread's cgroups gives the same values the event would have had.
+        const stand = { thread: { cgroups: thread.cgroups, pid: thread.pid }, ev: { ts: () => time } } as unknown as Ctx;
+        this.pending++;
+        void m.whenReady(ref, wait).then(() => {
+          for (let i = 0; i < fmt.fields.length; i++) {
+            const f = fmt.fields[i];
+            if (values[i] === null && isContainerMetaField(f.def.name)) values[i] = f.def.extract(stand, f.arg);
+          }
+          this.pending--;
+          this.send(rule, time, values, extraVals);
+        });
+        return;
       }
     }
-    this.stats.alerts++;
+    this.send(rule, time, values, extraVals);
+  }
+
+  /** Alerts waiting for container metadata. */
+  pending = 0;
+
+  private send(rule: CompiledRule<Predicate<Ctx>, CompiledFormat>, time: bigint, values: FieldValue[], extraVals: FieldValue[]): void {
+    const fmt = rule.format;
+    const fields: Record<string, FieldValue> = {};
+    let output = fmt.literals[0];
+    for (let i = 0; i < fmt.fields.length; i++) {
+      const f = fmt.fields[i];
+      const v = values[i];
+      let t = v === null ? '<NA>' : valueText(v);
+      if (f.width > t.length) t += ' '.repeat(f.width - t.length);
+      output += t + fmt.literals[i + 1];
+      if (!Object.prototype.hasOwnProperty.call(fields, f.text)) fields[f.text] = v;
+    }
+    const extra = rule.extraFields;
+    for (let i = 0; i < extra.length; i++) fields[extra[i].key] = extraVals[i];
     this.opts.emit({
-      time: this.ev!.ts(), rule: rule.name, priority: rule.priority, source: rule.source, output,
+      time, rule: rule.name, priority: rule.priority, source: rule.source, output,
       outputFields: fields, tags: rule.tags as string[], hostname: this.opts.hostname,
     });
+  }
+
+  /** Resolves once no alert is waiting for container metadata (bounded by the wait). */
+  async drain(): Promise<void> {
+    while (this.pending > 0) await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -110,7 +110,8 @@ export const command: Command = {
       throw e;
     }
     ops.attachSource(source);
-    engine = new DetectionEngine({ source, detection: det, emit: (a) => ops.outputs.emit(a), hostname: alertHostname(), inspector, manager });
+    if (values.verbose) process.stderr.write(`kestrel run: ready (${det.ruleset.enabledRules().length} rules, ${replay ? 'replay' : 'live'})\n`);
+    engine = new DetectionEngine({ source, detection: det, emit: (a) => ops.outputs.emit(a), hostname: alertHostname(), inspector, manager, waitContainerMs: replay ? 0 : 2000 });
     const eng = engine;
     const stop = (): void => eng.stop();
     process.once('SIGINT', stop);

@@ -1,0 +1,278 @@
+// End-to-end live detection with kestrel's default rules: `kestrel run -o json_output=true`
+// with the real probe, then each behaviour (a safe version of it) from a shell session; the
+// expected rule must fire exactly once for that session, with real values (no <NA>) for the
+// process, parent, command line, user, file or connection and container.
+//
+// A case is skipped (not passed) when what it needs is missing here: a syscall the probe has
+// no program for, a rule the loader skipped for an unknown field, or the test image.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { networkInterfaces } from 'node:os';
+import { Kestrel, session, naFields } from './harness.js';
+
+const PY = '/usr/bin/python3';
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const R = Math.random().toString(36).slice(2, 8);
+// Not below /tmp, /var/tmp or /dev/shm: running anything from there is itself a detection.
+const W = mkdtempSync('/var/lib/kestrel-e2e-');
+
+interface Case {
+  rule: string;
+  /** A known gap elsewhere (probe/state) that keeps this case from passing yet: run as todo. */
+  todo?: string;
+  /** Syscalls the probe must capture for the case. */
+  needs: string[];
+  script: string;
+  /** Extra check on the alert. */
+  check?: (a: import('./harness.js').AlertJson) => void;
+}
+
+function localIPv4(): string | null {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return null;
+}
+const IP = localIPv4();
+
+const CASES: Record<string, Case> = {
+  'read /etc/shadow with head': {
+    rule: 'Read sensitive file by unexpected program', needs: ['openat'],
+    script: 'head -c1 /etc/shadow > /dev/null',
+    check: (a) => { assert.equal(a.output_fields['fd.name'], '/etc/shadow'); assert.equal(a.output_fields['proc.name'], 'head'); },
+  },
+  'write below /usr/local/bin': {
+    rule: 'Write below binary or library directory', needs: ['openat'],
+    script: `touch /usr/local/bin/kestrel-e2e-${R}; rm -f /usr/local/bin/kestrel-e2e-${R}`,
+    check: (a) => assert.equal(a.output_fields['fd.name'], `/usr/local/bin/kestrel-e2e-${R}`),
+  },
+  'write below /etc': {
+    rule: 'Write below etc', needs: ['openat'],
+    script: `echo x > /etc/kestrel-e2e-${R}; rm -f /etc/kestrel-e2e-${R}`,
+    check: (a) => assert.equal(a.output_fields['fd.name'], `/etc/kestrel-e2e-${R}`),
+  },
+  'create a file below /dev': {
+    rule: 'Create file below /dev', needs: ['openat'],
+    script: `touch /dev/kestrel-e2e-${R}; rm -f /dev/kestrel-e2e-${R}`,
+    check: (a) => assert.equal(a.output_fields['fd.name'], `/dev/kestrel-e2e-${R}`),
+  },
+  'shell spawned by a server (nginx-named python)': {
+    rule: 'Shell spawned by a server process', needs: ['execve'],
+    script: `ln -sf ${PY} ${W}/nginx && ${W}/nginx -c 'import subprocess; subprocess.run(["/bin/sh", "-c", "true"])'`,
+    check: (a) => { assert.equal(a.output_fields['proc.pname'], 'nginx'); assert.equal(a.output_fields['proc.name'], 'sh'); },
+  },
+  'reverse shell: dup2 of a loopback TCP socket onto stdin': {
+    rule: 'Reverse shell', needs: ['dup2', 'socket', 'connect'],
+    todo: 'the probe reports dup2 as the old 1-parameter dup event (no oldfd/newfd), so fd.type is that of the replaced fd',
+    script: `${PY} -c '
+import os, socket
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+os.dup2(c.fileno(), 0)
+'`,
+    check: (a) => assert.match(String(a.output_fields['fd.name']), /^127\.0\.0\.1:\d+->127\.0\.0\.1:\d+$/),
+  },
+  'netcat with -e': {
+    rule: 'Netcat or socat remote code execution', needs: ['execve'],
+    script: `ln -sf /bin/true ${W}/nc && ${W}/nc -e /bin/sh 127.0.0.1 9`,
+    check: (a) => assert.equal(a.output_fields['proc.cmdline'], `nc -e /bin/sh 127.0.0.1 9`),
+  },
+  'fileless execution from a memfd': {
+    rule: 'Fileless execution via memfd', needs: ['execve', 'memfd_create'],
+    script: `${PY} -c '
+import os
+fd = os.memfd_create("kestrel-e2e")
+os.write(fd, open("/bin/true", "rb").read())
+os.execv("/proc/self/fd/%d" % fd, ["kestrel-memfd"])
+'`,
+  },
+  'execution from /tmp': {
+    rule: 'Execution from a temporary directory', needs: ['execve'],
+    script: `cp /bin/true /tmp/kestrel-e2e-${R} && /tmp/kestrel-e2e-${R}; rm -f /tmp/kestrel-e2e-${R}`,
+  },
+  'drift: a binary written then executed': {
+    rule: 'Drift - new executable run', needs: ['execve'],
+    script: `cp /bin/true ${W}/newbin && ${W}/newbin`,
+  },
+  'ptrace attach': {
+    rule: 'Ptrace attach to process', needs: ['ptrace'],
+    todo: 'the probe does not fill ptrace request/pid (evt.arg.request is <NA>)',
+    script: `${PY} -c '
+import ctypes, os, subprocess, time
+libc = ctypes.CDLL(None, use_errno=True)
+p = subprocess.Popen(["sleep", "5"])
+time.sleep(0.1)
+libc.ptrace(16, p.pid, 0, 0)
+os.waitpid(p.pid, 0)
+libc.ptrace(17, p.pid, 0, 0)
+p.kill(); p.wait()
+'`,
+  },
+  'ptrace anti-debug (TRACEME)': {
+    rule: 'Ptrace anti-debug', needs: ['ptrace'],
+    todo: 'the probe does not fill ptrace request/pid (evt.arg.request is <NA>)',
+    script: `${PY} -c 'import ctypes; ctypes.CDLL(None).ptrace(0, 0, 0, 0)'`,
+  },
+  'symlink over /etc/shadow': {
+    rule: 'Symlink over sensitive file', needs: ['symlinkat'],
+    script: `ln -s /etc/shadow ${W}/shadow-link-${R}`,
+    check: (a) => { assert.equal(a.output_fields['evt.arg.target'], '/etc/shadow'); },
+  },
+  'hardlink to /etc/shadow': {
+    rule: 'Hardlink over sensitive file', needs: ['linkat'],
+    script: `ln /etc/shadow /etc/kestrel-e2e-hl-${R}; rm -f /etc/kestrel-e2e-hl-${R}`,
+  },
+  'truncate a log file': {
+    rule: 'Clear log files', needs: ['openat'],
+    script: `: > /var/log/kestrel-e2e-${R}.log; rm -f /var/log/kestrel-e2e-${R}.log`,
+  },
+  'truncate shell history': {
+    rule: 'Clear shell history', needs: ['openat'],
+    script: `${PY} -c 'open("${W}/.bash_history", "w").close()'`,
+  },
+  'packet socket': {
+    rule: 'Packet socket created', needs: ['socket'],
+    todo: 'the probe does not fill the socket exit event\'s domain (evt.arg.domain is <NA>)',
+    script: `${PY} -c 'import socket; socket.socket(socket.AF_PACKET, socket.SOCK_RAW).close()'`,
+  },
+  'BPF program load': {
+    rule: 'BPF program loaded', needs: ['bpf'],
+    todo: 'no bpf events arrive from the probe yet',
+    script: `${PY} -c '
+import ctypes, struct
+libc = ctypes.CDLL(None, use_errno=True)
+insns = struct.pack("<BBhi", 0xb7, 0, 0, 0) + struct.pack("<BBhi", 0x95, 0, 0, 0)
+ib = ctypes.create_string_buffer(insns); lic = ctypes.create_string_buffer(b"GPL")
+attr = ctypes.create_string_buffer(struct.pack("<IIQQIIQ", 1, 2, ctypes.addressof(ib), ctypes.addressof(lic), 0, 0, 0) + bytes(64))
+fd = libc.syscall(321, 5, attr, 72 + 64)
+assert fd >= 0, ctypes.get_errno()
+'`,
+  },
+  'setns with nsenter': {
+    rule: 'Change namespace', needs: ['setns'],
+    script: 'nsenter -t $$ -n true',
+    check: (a) => assert.equal(a.output_fields['proc.name'], 'nsenter'),
+  },
+  'setuid bit set with chmod': {
+    rule: 'Setuid or setgid bit set', needs: ['fchmodat'],
+    script: `cp /bin/true ${W}/suid-${R} && chmod u+s ${W}/suid-${R}`,
+  },
+  'non-root setuid(0)': {
+    rule: 'Non-sudo setuid', needs: ['setuid'],
+    todo: 'the probe does not fill setuid\'s uid parameter (evt.arg.uid is <NA>)',
+    script: `setpriv --reuid=65534 --regid=65534 --clear-groups ${PY} -c '
+import os
+try:
+    os.setuid(0)
+except OSError:
+    pass
+'`,
+    check: (a) => assert.equal(a.output_fields['user.name'], 'nobody'),
+  },
+  'cron file written': {
+    rule: 'Cron job modified', needs: ['openat'],
+    script: `echo '# kestrel e2e' > /etc/cron.d/kestrel-e2e-${R}; rm -f /etc/cron.d/kestrel-e2e-${R}`,
+  },
+  'authorized_keys written': {
+    rule: 'SSH authorized_keys modified', needs: ['openat'],
+    script: `mkdir -p ${W}/.ssh && echo 'ssh-ed25519 AAAA kestrel-e2e' >> ${W}/.ssh/authorized_keys`,
+  },
+  'grep -r for private keys': {
+    rule: 'Search for private keys or passwords', needs: ['execve'],
+    script: `grep -r "BEGIN RSA PRIVATE" ${W}/nothing-here 2>/dev/null; true`,
+  },
+  'stratum URL on a command line': {
+    rule: 'Crypto miner stratum connection', needs: ['execve'],
+    // Split in the shell's own command line so that only true's arguments carry the URL.
+    script: '/bin/true -o "stratum+""tcp://pool.invalid:3333"',
+  },
+  'bash /dev/tcp to a non-loopback address': {
+    rule: 'Outbound connection from a system binary', needs: ['connect', 'socket'],
+    script: `${PY} -c '
+import socket, subprocess
+l = socket.socket(); l.bind(("${IP}", 0)); l.listen(1)
+subprocess.run(["bash", "-c", "exec 3<>/dev/tcp/${IP}/%d" % l.getsockname()[1]])
+'`,
+    check: (a) => assert.match(String(a.output_fields['fd.name']), new RegExp(`->${(IP ?? '').replace(/\./g, '\\.')}:\\d+$`)),
+  },
+  'release_agent written': {
+    rule: 'Cgroup release_agent written', needs: ['openat'],
+    script: `echo > ${W}/release_agent`,
+  },
+};
+
+let k: Kestrel;
+before(async () => { k = await Kestrel.start(); });
+after(async () => {
+  await k?.stop();
+  rmSync(W, { recursive: true, force: true });
+});
+
+for (const [name, c] of Object.entries(CASES)) {
+  test(name, c.todo ? { todo: c.todo } : {}, async (t) => {
+    const missing = c.needs.filter((n) => k.missing.has(n));
+    if (missing.length) { t.skip(`the probe cannot capture ${missing.join(', ')}`); return; }
+    if (k.skippedRules.has(c.rule)) { t.skip(`rule '${c.rule}' skipped by the loader (unknown field)`); return; }
+    if (name.includes('non-loopback') && IP === null) { t.skip('no non-loopback IPv4 address'); return; }
+    const r = await session(c.script);
+    const ok = await k.waitFor(() => k.bySession(r.sid).some((a) => a.rule === c.rule), c.todo ? 2500 : 8000);
+    // Late duplicates would arrive within the probe's batching delay.
+    await new Promise((res) => setTimeout(res, 700));
+    const mine = k.bySession(r.sid);
+    assert.ok(ok, `no '${c.rule}' alert for session ${r.sid} (exit ${r.code}, stderr ${r.stderr.trim()}); got: ${mine.map((a) => a.rule).join(', ') || 'nothing'}`);
+    assert.deepEqual(mine.map((a) => a.rule), [c.rule], `only '${c.rule}' should fire, once`);
+    const a = mine[0];
+    assert.deepEqual(naFields(a), [], `no <NA> in ${a.output}`);
+    assert.equal(a.output_fields['container.id'], 'host');
+    c.check?.(a);
+  });
+}
+
+test('container: terminal shell and mount in a privileged container', async (t) => {
+  // The podman API socket (metadata: names, images, privileged) and the test image, set up
+  // the way test/containers does it, released when this file is done.
+  const ctrEnv = { ...process.env, KESTREL_CTR_USER: String(process.pid) };
+  const setup = spawnSync('bash', [ROOT + 'scripts/containers-setup.sh', 'podman'], { encoding: 'utf8', timeout: 600_000, env: ctrEnv });
+  t.after(() => { spawnSync('bash', [ROOT + 'scripts/containers-teardown.sh', '--release'], { timeout: 120_000, env: ctrEnv }); });
+  if (setup.status === 3) { t.skip('container runtime packages could not be installed'); return; }
+  assert.equal(setup.status, 0, `containers-setup.sh podman: ${setup.stderr}`);
+  // Terminal shell: `podman exec -t` into a running container (as an operator would).
+  {
+    const rule = 'Terminal shell in container';
+    const name = `kestrel-e2e-tty-${R}`;
+    const id = execFileSync('podman', ['run', '-d', '--name', name, 'localhost/testimg:1', 'sleep', '60'], { encoding: 'utf8', timeout: 60_000 }).trim().slice(0, 12);
+    try {
+      await new Promise((res) => setTimeout(res, 2000));
+      execFileSync('podman', ['exec', '-t', name, 'sh', '-c', 'true'], { stdio: 'ignore', timeout: 60_000 });
+      await expectContainerAlert(rule, id);
+    } finally {
+      execFileSync('podman', ['rm', '-f', '-t', '0', name], { stdio: 'ignore', timeout: 60_000 });
+    }
+  }
+  // mount in a privileged container: exec'd into a running one (its metadata, including
+  // `privileged`, is fetched when its first process is seen, as for any long-running container).
+  {
+    const rule = 'Mount or debugfs in privileged container';
+    const name = `kestrel-e2e-priv-${R}`;
+    const id = execFileSync('podman', ['run', '-d', '--privileged', '--name', name, 'localhost/testimg:1', 'sleep', '60'], { encoding: 'utf8', timeout: 60_000 }).trim().slice(0, 12);
+    try {
+      await new Promise((res) => setTimeout(res, 2000));
+      execFileSync('podman', ['exec', name, 'sh', '-c', 'mkdir -p /m && mount -t tmpfs none /m'], { stdio: 'ignore', timeout: 60_000 });
+      await expectContainerAlert(rule, id);
+    } finally {
+      execFileSync('podman', ['rm', '-f', '-t', '0', name], { stdio: 'ignore', timeout: 60_000 });
+    }
+  }
+});
+
+async function expectContainerAlert(rule: string, id: string): Promise<void> {
+  const ok = await k.waitFor(() => k.alerts.some((a) => a.rule === rule && a.output_fields['container.id'] === id), 8000);
+  await new Promise((res) => setTimeout(res, 500));
+  const mine = k.alerts.filter((a) => a.output_fields['container.id'] === id);
+  assert.ok(ok, `no '${rule}' alert for container ${id}; got ${mine.map((a) => a.rule).join(', ') || 'nothing'}`);
+  assert.deepEqual(mine.map((a) => a.rule), [rule]);
+  assert.deepEqual(naFields(mine[0]), [], mine[0].output);
+}

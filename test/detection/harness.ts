@@ -1,0 +1,143 @@
+// Live detection test harness: runs the real `kestrel run` (probe, state, default rules,
+// outputs) with JSON alerts, runs behaviours in their own session (setsid) and attributes
+// alerts to them by proc.sid (added to every alert's output_fields through append_output).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const KESTREL = fileURLToPath(new URL('../../../bin/kestrel.js', import.meta.url));
+
+export interface AlertJson {
+  rule: string;
+  priority: string;
+  output: string;
+  output_fields: Record<string, unknown>;
+  tags: string[];
+  time: string;
+}
+
+export class Kestrel {
+  readonly alerts: AlertJson[] = [];
+  /** Syscalls the probe could not attach (from the start-up warning). */
+  missing = new Set<string>();
+  /** Rules the loader skipped (LOAD_UNKNOWN_FILTER). */
+  skippedRules = new Set<string>();
+  stderr = '';
+  private proc: ChildProcess | null = null;
+  private waiters: (() => void)[] = [];
+
+  static async start(extraArgs: string[] = []): Promise<Kestrel> {
+    const k = new Kestrel();
+    const dir = mkdtempSync(join(tmpdir(), 'kestrel-e2e-cfg-'));
+    const cfg = join(dir, 'kestrel.yaml');
+    writeFileSync(cfg, [
+      'json_output: true',
+      'webserver:', '  enabled: false',
+      'syslog_output:', '  enabled: false',
+      'append_output:', '  - extra_fields:', '      - proc.sid', '      - proc.pid',
+    ].join('\n') + '\n');
+    const p = spawn(process.execPath, [KESTREL, 'run', '-v', '-c', cfg, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    k.proc = p;
+    let out = '';
+    p.stdout!.setEncoding('utf8');
+    p.stdout!.on('data', (d: string) => {
+      out += d;
+      let i: number;
+      while ((i = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, i);
+        out = out.slice(i + 1);
+        if (line.startsWith('{')) {
+          try { k.alerts.push(JSON.parse(line) as AlertJson); } catch { /* not an alert */ }
+        }
+      }
+      k.wake();
+    });
+    p.stderr!.setEncoding('utf8');
+    const ready = new Promise<void>((resolve, reject) => {
+      p.stderr!.on('data', (d: string) => {
+        k.stderr += d;
+        if (k.stderr.includes('kestrel run: ready')) resolve();
+      });
+      p.on('exit', (code) => reject(new Error(`kestrel run exited (${code}) before it was ready:\n${k.stderr}`)));
+      setTimeout(() => reject(new Error(`kestrel run not ready after 60 s:\n${k.stderr}`)), 60_000).unref();
+    });
+    await ready;
+    const m = /the probe cannot capture ([^;]+);/.exec(k.stderr);
+    if (m) for (const n of m[1].split(', ')) k.missing.add(n.trim());
+    for (const mm of k.stderr.matchAll(/LOAD_UNKNOWN_FILTER: .*\(rule '([^']+)'\)/g)) k.skippedRules.add(mm[1]);
+    return k;
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Alerts whose process belongs to session `sid`. */
+  bySession(sid: number): AlertJson[] {
+    return this.alerts.filter((a) => a.output_fields['proc.sid'] === sid);
+  }
+
+  /** Waits until `pred` holds over the alerts or `ms` pass; returns whether it held. */
+  async waitFor(pred: () => boolean, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (!pred()) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, Math.min(left, 200)).unref();
+      });
+    }
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    const done = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    const t = setTimeout(() => p.kill('SIGKILL'), 10_000);
+    await done;
+    clearTimeout(t);
+  }
+}
+
+export interface SessionResult {
+  sid: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `script` with sh in a new session; its pid is the session id of everything it starts. */
+export function session(script: string, timeoutMs = 60_000): Promise<SessionResult> {
+  return new Promise((resolve, reject) => {
+    // setsid(1) calls setsid() in place (the child is not a group leader) and execs sh.
+    const p = spawn('setsid', ['sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    const t = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`session timed out: ${script}`)); }, timeoutMs);
+    p.on('exit', (code) => { clearTimeout(t); resolve({ sid: p.pid!, code, stdout, stderr }); });
+    p.on('error', reject);
+  });
+}
+
+/** Fields that must never be <NA> (null) in an alert about a real process. */
+export const NEVER_NA = ['proc.name', 'proc.cmdline', 'proc.pname', 'user.name', 'fd.name', 'container.id', 'evt.arg.target', 'evt.arg.linkpath', 'evt.arg.oldpath', 'evt.arg.newpath'];
+
+export function naFields(a: AlertJson): string[] {
+  const bad: string[] = [];
+  for (const k of NEVER_NA) {
+    if (!(k in a.output_fields)) continue;
+    const v = a.output_fields[k];
+    if (v === null || v === '<NA>' || v === '') bad.push(k);
+  }
+  // Only container.image.repository may be <NA> (host processes have no image).
+  if (a.output.replace(/image=<NA>/g, '').includes('<NA>')) bad.push('output');
+  return bad;
+}
