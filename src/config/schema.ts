@@ -116,6 +116,8 @@ export const CONFIG_SCHEMA = obj({
     retry_backoff_ms: int(200, 1),
     /** kestrel */
     max_backoff_ms: int(10000, 1),
+    /** kestrel: POSTs in flight at once; 1 keeps alerts in order (Falco). */
+    max_in_flight: int(1, 1, 64),
     /** kestrel: extra request headers (e.g. Authorization); never logged. */
     headers: map(str('')),
     /** kestrel: disk spool so a receiver that is away loses nothing. */

@@ -275,7 +275,7 @@ export function createOutputs(c: KestrelConfig, deps: OutputsDeps = {}): Outputs
       mtls: h.mtls, clientCert: h.client_cert, clientKey: h.client_key,
       compressUploads: h.compress_uploads, keepAlive: h.keep_alive, echo: h.echo,
       maxConsecutiveTimeouts: h.max_consecutive_timeouts, timeoutMs: h.timeout_ms, retries: h.retries,
-      retryBackoffMs: h.retry_backoff_ms, maxBackoffMs: h.max_backoff_ms, headers: h.headers,
+      retryBackoffMs: h.retry_backoff_ms, maxBackoffMs: h.max_backoff_ms, headers: h.headers, maxInFlight: h.max_in_flight,
       spool: h.spool.enabled ? { path: h.spool.path, maxBytes: h.spool.max_size_mb * 1024 * 1024 } : null,
     })));
   }

@@ -36,15 +36,15 @@ await run('json', ['json_output=true'], 100_000);
   const { Receiver } = await import('./receiver.js');
   const rx = new Receiver();
   await rx.start();
-  for (const ka of ['false', 'true']) {
+  for (const [ka, inflight] of [['false', 1], ['true', 1], ['true', 8]] as const) {
     rx.bodies.length = 0;
-    const out = createOutputs(cfg(['http_output.enabled=true', `http_output.url=${rx.url}`, `http_output.keep_alive=${ka}`]));
+    const out = createOutputs(cfg(['http_output.enabled=true', `http_output.url=${rx.url}`, `http_output.keep_alive=${ka}`, `http_output.max_in_flight=${inflight}`]));
     const n = 2000;
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) out.emit(mkAlert(i));
     await out.flush(120_000);
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    console.log(`http keep_alive=${ka}: ${(n / s).toFixed(0)} alerts/s delivered (${rx.bodies.length}/${n} received)`);
+    console.log(`http keep_alive=${ka} max_in_flight=${inflight}: ${(n / s).toFixed(0)} alerts/s delivered (${rx.bodies.length}/${n} received)`);
     await out.close();
   }
   await rx.stop();

@@ -233,3 +233,15 @@ test('header values with line breaks are refused at start (KES_OUTPUT)', () => {
   assert.throws(() => createOutputs(cfg(['http_output.enabled=true', 'http_output.url=http://127.0.0.1:1/', 'http_output.headers.X-A="a\\r\\nX-Evil: 1"'])),
     (e: Error & { code?: string }) => e.code === 'KES_OUTPUT' && /http_output\.headers\.X-A: the value contains a line break/.test(e.message));
 });
+
+test('max_in_flight > 1: several POSTs at once, every alert delivered exactly once', async () => {
+  const rx = new Receiver();
+  await rx.start();
+  const out = createOutputs(cfg(['http_output.enabled=true', `http_output.url=${rx.url}`, 'http_output.max_in_flight=8', 'http_output.keep_alive=true', ...FAST]));
+  for (let i = 0; i < 400; i++) out.emit(mkAlert(i));
+  assert.equal(await out.flush(30_000), true);
+  await out.close();
+  await rx.stop();
+  assert.deepEqual(rx.seqs().sort((a, b) => a - b), [...Array(400).keys()]);
+  assert.equal(out.stats()[0]!.delivered, 400);
+});

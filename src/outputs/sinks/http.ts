@@ -43,6 +43,8 @@ export interface HttpOptions {
   maxBackoffMs: number;
   /** Extra request headers (e.g. Authorization); never logged. */
   headers: Record<string, string>;
+  /** POSTs in flight at once; 1 keeps alerts in order (Falco's behaviour). */
+  maxInFlight: number;
   spool: { path: string; maxBytes: number } | null;
 }
 
@@ -100,10 +102,10 @@ export class HttpSink extends Sink {
     }
     if (this.url.protocol === 'https:') {
       this.mod = https;
-      this.agent = new https.Agent({ keepAlive: true, maxSockets: 4, ...tlsOptions(o) });
+      this.agent = new https.Agent({ keepAlive: true, maxSockets: Math.max(1, o.maxInFlight), ...tlsOptions(o) });
     } else {
       this.mod = http;
-      this.agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+      this.agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, o.maxInFlight) });
     }
     this.spool = o.spool ? new Spool(o.spool.path, o.spool.maxBytes) : null;
     // Alerts left from a previous run: start replaying them at once.
@@ -114,6 +116,7 @@ export class HttpSink extends Sink {
   get spoolBytes(): number { return this.spool ? this.spool.bytes : 0; }
 
   protected async write(batch: string[]): Promise<void> {
+    if (this.o.maxInFlight > 1 && !(this.spool && (this.spool.count > 0 || this.replaying))) return this.writeParallel(batch);
     for (let i = 0; i < batch.length; i++) {
       if (this.spool && (this.spool.count > 0 || this.replaying)) {
         this.toSpool(batch.slice(i));
@@ -127,6 +130,24 @@ export class HttpSink extends Sink {
       }
       this.drop(r.reason, 1, `${this.safeUrl}: ${r.detail}`);
     }
+  }
+
+  /** max_in_flight > 1: a small pool of senders over the batch; order between alerts is not kept. */
+  private async writeParallel(batch: string[]): Promise<void> {
+    let next = 0;
+    const toSpool: string[] = [];
+    const worker = async (): Promise<void> => {
+      while (next < batch.length) {
+        const body = batch[next++]!;
+        if (this.spool && toSpool.length > 0) { toSpool.push(body); continue; }
+        const r = await this.sendWithRetry(body);
+        if (r.ok) this.ok(1);
+        else if (r.retryable && this.spool) toSpool.push(body);
+        else this.drop(r.reason, 1, `${this.safeUrl}: ${r.detail}`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.o.maxInFlight, batch.length) }, worker));
+    if (toSpool.length > 0) this.toSpool(toSpool);
   }
 
   private toSpool(lines: string[]): void {
