@@ -349,7 +349,7 @@ f('evt.is_open_create', 'bool', "'true' for open/openat/openat2/creat events whe
   if (!isOpenExit(c)) return false;
   return c.ev.type === 59 || (fi >= 0 && (int(c.ev, fi) & 4) !== 0);
 });
-f('evt.latency', 'reltime', 'delta between an exit event and the corresponding enter event, in nanoseconds', (c) => (c.thread ? c.thread.latency : 0n));
+f('evt.latency', 'reltime', 'delta between an exit event and the corresponding enter event, in nanoseconds', (c) => (c.thread ? c.thread.latency : 0));
 f('evt.hostname', 'string', 'the hostname of the machine the event comes from', (c) => c.inspector.hostname || null);
 f('evt.source', 'string', "the event source ('syscall')", () => 'syscall');
 f('evt.abspath', 'string', 'absolute path computed from dirfd and name (evt.abspath.src / .dst for two-path calls)', (c, a) => fsPath(c, a === 'dst' ? 2 : a === 'src' ? 1 : 0, false), { arg: 'optional', argKind: 'key' });

@@ -210,10 +210,12 @@ export class Inspector {
     if (this.pendingFd >= 0) { this.pendingFdTable!.remove(this.pendingFd); this.pendingFd = -1; this.pendingFdTable = null; }
     if (this.pendingThread >= 0) { this.threads.remove(this.pendingThread); this.pendingThread = -1; }
 
-    const ts = ev.ts();
+    // The timestamp as two u32 halves: no BigInt on the hot path (they allocate).
+    const tsLo = ev.buf.readUInt32LE(ev.off), tsHi = ev.buf.readUInt32LE(ev.off + 4);
+    const nowMs = tsHi * 4294.967296 + tsLo / 1e6;
     const type = ev.type;
     // evt.reltime counts from the first event that is not a container event (those may carry ts 0).
-    if (this.firstTs < 0n && type !== 272 && type !== 324 && type !== 228) this.firstTs = ts;
+    if (this.firstTs < 0n && type !== 272 && type !== 324 && type !== 228) this.firstTs = ev.ts();
     ctx.fd = null;
     ctx.fdNum = -1;
     ctx.enterValid = false;
@@ -237,22 +239,23 @@ export class Inspector {
 
     if (IS_ENTER[type]) {
       if (t !== null && (LOOKUP_ONLY[type] === 1)) {
-        t.lastAccessMs = Number(ts / 1000000n);
+        t.lastAccessMs = nowMs;
         if (k === K.VMSTATS) this.vmStats(ev, t);
       } else if (t !== null) {
-        t.lastAccessMs = Number(ts / 1000000n);
+        t.lastAccessMs = nowMs;
         t.lastEventType = type;
-        t.enterTs = ts;
-        t.latency = 0n;
+        t.enterHi = tsHi; t.enterLo = tsLo;
+        t.latency = 0;
         t.lastEventFd = (eflags & EF_USES_FD) !== 0 ? int(ev, 0, -1) : -1;
         if (k !== K.NONE) this.parseEnter(ev, t, k);
         if (t.lastEventFd >= 0) { ctx.fdNum = t.lastEventFd; ctx.fd = t.fds.get(t.lastEventFd) ?? null; }
       }
     } else {
       if (t !== null) {
-        t.lastAccessMs = Number(ts / 1000000n);
+        t.lastAccessMs = nowMs;
         ctx.enterValid = t.lastEventType === type - 1;
-        if (t.enterTs !== 0n) t.latency = ts - t.enterTs;
+        // Exact while the difference stays below 2^53 ns (104 days).
+        if (t.enterHi !== 0 || t.enterLo !== 0) t.latency = (tsHi - t.enterHi) * 4294967296 + (tsLo - t.enterLo);
         if ((eflags & EF_USES_FD) !== 0) {
           // Live exit-only events carry the fd; files take it from the enter event.
           const fi = P.fd[type];
@@ -267,15 +270,17 @@ export class Inspector {
           ctx.fdNum = t.lastEventFd;
           // An exit on an fd the tables do not know shows an empty, untyped fd (as sinsp does);
           // it is not stored.
-          ctx.fd = t.fds.get(t.lastEventFd) ?? this.unknownFd.reset();
-          if (ctx.fd === this.unknownFd) this.unknownFd.fd = t.lastEventFd;
+          // (unknownFd is never written to, so it stays blank: only its number changes.)
+          const known = t.fds.get(t.lastEventFd);
+          if (known !== undefined) ctx.fd = known;
+          else { this.unknownFd.fd = t.lastEventFd; ctx.fd = this.unknownFd; }
         }
         if (t !== null) t.lastEventType = -1;
       } else if (k === K.CLONE) {
         ctx.thread = this.parseExit(ev, null, k);
       }
     }
-    this.threads.maybePurge(Number(ts / 1000000n));
+    this.threads.maybePurge(nowMs);
     return ctx;
   }
 
@@ -682,6 +687,7 @@ export class Inspector {
     }
     c.cloneTs = ts;
     c.lastAccessMs = Number(ts / 1000000n);
+    c.enterHi = 0; c.enterLo = 0;
     this.threads.add(c);
     return res === 0 ? c : cur;
   }

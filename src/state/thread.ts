@@ -58,10 +58,11 @@ export class ThreadInfo {
   enterStr = '';
   /** The socket tuple of the last sendto/sendmsg enter event, when one is needed at exit. */
   enterTuple: Buffer | null = null;
-  /** The enter event's timestamp, for latency. */
-  enterTs = 0n;
-  /** Latency of the last exit event (reset by enter events), what evt.latency shows. */
-  latency = 0n;
+  /** The enter event's timestamp (u32 halves), for latency. */
+  enterHi = 0;
+  enterLo = 0;
+  /** Latency (ns) of the last exit event (reset by enter events), what evt.latency shows. */
+  latency = 0;
 
   isMain(): boolean { return this.tid === this.pid; }
 }
@@ -78,7 +79,17 @@ export class ThreadTable {
     this.staleMs = staleMs;
   }
 
-  get(tid: number): ThreadInfo | undefined { return this.map.get(tid); }
+  // Consecutive events mostly come from the same thread: remember the last lookup.
+  private lastTid = -2;
+  private lastThread: ThreadInfo | undefined = undefined;
+
+  get(tid: number): ThreadInfo | undefined {
+    if (tid === this.lastTid) return this.lastThread;
+    const t = this.map.get(tid);
+    this.lastTid = tid;
+    this.lastThread = t;
+    return t;
+  }
 
   /** The main thread of t's process, or t itself when unknown. */
   main(t: ThreadInfo): ThreadInfo {
@@ -96,9 +107,13 @@ export class ThreadTable {
 
   add(t: ThreadInfo): void {
     this.map.set(t.tid, t);
+    if (t.tid === this.lastTid) this.lastThread = t;
   }
 
-  remove(tid: number): void { this.map.delete(tid); }
+  remove(tid: number): void {
+    this.map.delete(tid);
+    if (tid === this.lastTid) this.lastThread = undefined;
+  }
 
   get size(): number { return this.map.size; }
 
@@ -109,6 +124,8 @@ export class ThreadTable {
   maybePurge(nowMs: number): void {
     if (this.map.size < this.maxThreads || nowMs - this.lastPurgeMs < 1000) return;
     this.lastPurgeMs = nowMs;
+    this.lastTid = -2;
+    this.lastThread = undefined;
     for (const [tid, t] of this.map) if (nowMs - t.lastAccessMs > this.staleMs) this.map.delete(tid);
     if (this.map.size >= this.maxThreads) {
       const arr = [...this.map.values()].sort((a, b) => a.lastAccessMs - b.lastAccessMs);

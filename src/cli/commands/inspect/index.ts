@@ -15,12 +15,12 @@ import { ScapWriter } from '../../../capture/scap-writer.js';
 import type { EventView } from '../../../events/event-view.js';
 import { decodeAll, SockAddr, SockTuple } from '../../../events/params.js';
 import { Inspector } from '../../../state/inspector.js';
-import { compileFilter, type CompiledFilter } from '../../../filter/compile.js';
+import type { CompiledFilter } from '../../../filter/compile.js';
 import { CompiledFormat, DEFAULT_FORMAT } from '../../../format/format.js';
 import { renderArgsMode, type BufferMode } from '../../../format/args.js';
-import { buildRegistry } from '../../../engine/detection.js';
+import { StateFieldRegistry } from '../../../state/fields.js';
 import type { EvalContext } from '../../../state/inspector.js';
-import { containerInfoFromEvent, ContainerManager } from '../../../containers/index.js';
+import type { ContainerManager } from '../../../containers/index.js';
 import { EVENT_COUNT } from '../../../events/generated/event-table.js';
 import { liveSource, stopOn, PairWriter } from '../../../capture/live-cli.js';
 import type { EventSource } from '../../../capture/types.js';
@@ -139,10 +139,22 @@ export const command: Command = {
     const printing = !values.write && !values.quiet;
     const needState = printing || filterText !== '';
     // Compile the format and the filter before opening the file: bad input fails fast.
-    const manager = new ContainerManager({ docker: false, podman: false, containerd: false, cri: false });
-    const registry = needState ? buildRegistry(manager) : null;
+    // The container/k8s fields (and their module) are loaded only when the text uses them.
+    let manager: ContainerManager | null = null;
+    let containerInfoFromEvent: typeof import('../../../containers/index.js').containerInfoFromEvent | null = null;
+    let registry: StateFieldRegistry | null = null;
+    if (needState) {
+      if (/\b(container|k8s)\./.test(`${values.print ?? ''} ${filterText}`)) {
+        const cont = await import('../../../containers/index.js');
+        const det = await import('../../../engine/detection.js');
+        manager = new cont.ContainerManager({ docker: false, podman: false, containerd: false, cri: false });
+        containerInfoFromEvent = cont.containerInfoFromEvent;
+        registry = det.buildRegistry(manager);
+      } else registry = new StateFieldRegistry();
+    }
     const format = printing ? new CompiledFormat(values.print ?? DEFAULT_FORMAT, registry!) : null;
-    const filter: CompiledFilter<EvalContext> | null = filterText !== '' ? compileFilter<EvalContext>(filterText, registry!) : null;
+    const filter: CompiledFilter<EvalContext> | null = filterText !== ''
+      ? (await import('../../../filter/compile.js')).compileFilter<EvalContext>(filterText, registry!) : null;
     const liveSrc = live ? liveSource({ snaplen: values.snaplen !== undefined ? Number(values.snaplen) : undefined }) : null;
     const src: EventSource = liveSrc ?? new FileSource(values.read!, { sysdigCompat: !values['all-events'] });
     await src.open();
@@ -153,15 +165,18 @@ export const command: Command = {
       if (insp === null) {
         insp = new Inspector(ev);
         insp.seed(src.header);
-        insp.containerId = (t) => {
-          if (t.cgroups.length === 0) return t.containerId;
-          const id = manager.refFor(t.cgroups).id;
-          return id === 'host' ? '' : id;
-        };
+        const m = manager;
+        if (m !== null) {
+          insp.containerId = (t) => {
+            if (t.cgroups.length === 0) return t.containerId;
+            const id = m.refFor(t.cgroups).id;
+            return id === 'host' ? '' : id;
+          };
+        }
         const mode: BufferMode = values['print-hex'] ? 'hex' : values['print-ascii'] ? 'ascii' : values.verbose || values.json ? 'full' : 'normal';
         if (mode !== 'normal') insp.argsRenderer = (e, rc) => renderArgsMode(e, rc, mode);
       }
-      if (ev.type === 272 || ev.type === 324) {
+      if ((ev.type === 272 || ev.type === 324) && manager !== null && containerInfoFromEvent !== null) {
         const r = containerInfoFromEvent(ev);
         if (r !== null && r.ok) manager.preload(r.info);
       }
