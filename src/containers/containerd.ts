@@ -7,6 +7,7 @@
 //     header) for the image reference and the merged image+container labels, which the bundle
 //     of a plain `ctr run` container does not carry.
 
+import { readlinkSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import {
   OK, asObj, copyLabels, fail, getArr, getObj, getStr, type FetchResult, type MetadataEngine,
@@ -206,4 +207,49 @@ export function fillFromOciSpec(spec: Record<string, unknown>, info: ContainerIn
   const linux = getObj(spec, 'linux');
   const masked = getArr(linux, 'maskedPaths');
   info.privileged = bounding.includes('CAP_SYS_ADMIN') && masked.length === 0;
+  applyOciNamespaces(linux, info);
+}
+
+/**
+ * Host namespaces from an OCI spec's linux.namespaces. A type that is absent is the runtime's
+ * own, i.e. the host's. A listed one with a path joins an existing namespace (CRI joins the pod
+ * sandbox's, which is the host's for a hostNetwork pod): the path's namespace is compared with
+ * the host's. Listed without a path: a new namespace. null when the path cannot be read.
+ */
+export function applyOciNamespaces(linux: Record<string, unknown> | null, info: ContainerInfo): void {
+  if (linux === null) return;
+  const seen = new Map<string, string>();
+  for (const n of getArr(linux, 'namespaces')) {
+    const o = asObj(n);
+    const t = getStr(o, 'type');
+    if (t !== '') seen.set(t, getStr(o, 'path'));
+  }
+  const host = (type: string, link: string): boolean | null => {
+    const path = seen.get(type);
+    if (path === undefined) return true;
+    if (path === '') return false;
+    try {
+      const ours = hostNsLink(link);
+      return ours === null ? null : readlinkSync(path) === ours;
+    } catch {
+      return null;
+    }
+  };
+  info.hostPid = host('pid', 'pid');
+  info.hostNetwork = host('network', 'net');
+  info.hostIpc = host('ipc', 'ipc');
+}
+
+const hostNs = new Map<string, string | null>();
+/** The host's namespace link of a type: pid 1's, else kestrel's own (hostPID deployments). */
+function hostNsLink(link: string): string | null {
+  let v = hostNs.get(link);
+  if (v === undefined) {
+    v = null;
+    for (const p of ['/proc/1/ns/', '/proc/self/ns/']) {
+      try { v = readlinkSync(p + link); break; } catch { /* next */ }
+    }
+    hostNs.set(link, v);
+  }
+  return v;
 }

@@ -8,6 +8,7 @@ import {
   OK, applyK8sLabels, asObj, copyLabels, fail, getBool, getObj, getStr, type FetchResult, type MetadataEngine,
 } from './engine.js';
 import { channelOptions, grpc, grpcReason, loadProto, lookupService, unary, type UnaryResult } from './grpc-util.js';
+import { applyOciNamespaces } from './containerd.js';
 import { splitImage, type ContainerInfo, type ContainerMount, type ContainerRef, type ContainerType } from './types.js';
 
 export interface CriEngineOptions {
@@ -136,6 +137,7 @@ export class CriEngine implements MetadataEngine {
         // containerd: config.linux.security_context.privileged; cri-o: a top-level "privileged".
         const priv = getBool(sc, 'privileged') ?? getBool(vi, 'privileged');
         info.privileged = priv ?? false;
+        applyOciNamespaces(getObj(getObj(vi, 'runtimeSpec'), 'linux'), info);
       } catch { /* info is optional; a bad one leaves privileged unknown */ }
     }
     info.podName = st.labels['io.kubernetes.pod.name'] ?? st.annotations['io.kubernetes.cri.sandbox-name'] ?? '';

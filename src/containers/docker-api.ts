@@ -84,6 +84,11 @@ export function fillFromInspect(body: Record<string, unknown>, info: ContainerIn
   info.labels = copyLabels(config === null ? null : config['Labels'], labelMaxLen);
   const host = getObj(body, 'HostConfig');
   info.privileged = getBool(host, 'Privileged');
+  if (host !== null) {
+    info.hostPid = getStr(host, 'PidMode') === 'host';
+    info.hostNetwork = getStr(host, 'NetworkMode') === 'host';
+    info.hostIpc = getStr(host, 'IpcMode') === 'host';
+  }
   const mounts: ContainerMount[] = [];
   for (const m of getArr(body, 'Mounts')) {
     const mo = asObj(m);

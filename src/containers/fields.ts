@@ -212,6 +212,18 @@ export function makeContainerFields<C>(m: ContainerManager, a: ContainerFieldAcc
     },
     str('container.ip', "The container's (or its pod's) primary IPv4 address.", (i) => i.ip),
     {
+      name: 'container.host_pid', type: 'bool', arg: 'none', desc: "true if the container runs in the host's pid namespace.",
+      extract: (ctx) => meta(ctx)?.hostPid ?? null,
+    },
+    {
+      name: 'container.host_network', type: 'bool', arg: 'none', desc: "true if the container runs in the host's network namespace.",
+      extract: (ctx) => meta(ctx)?.hostNetwork ?? null,
+    },
+    {
+      name: 'container.host_ipc', type: 'bool', arg: 'none', desc: "true if the container runs in the host's ipc namespace.",
+      extract: (ctx) => meta(ctx)?.hostIpc ?? null,
+    },
+    {
       name: 'container.unknown', type: 'bool', arg: 'none',
       desc: "kestrel: true when the cgroup names no container but the process has its own pid and mount namespaces (an engine kestrel does not recognise, unshare, sandboxes).",
       extract: (ctx) => {

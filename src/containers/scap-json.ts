@@ -3,8 +3,8 @@
 // {"container":{"id","type","name","image","imagerepo","imagetag","imagedigest","imageid",
 // "privileged","Mounts":[{"Source","Destination","Mode","RW","Propagation"}],"labels","ip",...}}
 // with tid = -1. sinsp keeps Kubernetes identity in the labels (io.kubernetes.pod.name/
-// namespace/uid), so does kestrel; kestrel adds "full_id", "created_time" (s), "pod_sandbox_id"
-// and "pod_sandbox_labels", which sinsp ignores. The writer emits one event per known
+// namespace/uid), so does kestrel; kestrel adds "full_id", "created_time" (s), "pod_sandbox_id",
+// "pod_sandbox_labels" and "host_pid"/"host_network"/"host_ipc", which sinsp ignores. The writer emits one event per known
 // container before the first ordinary event; replay preloads the ContainerManager from them.
 
 import type { EventView } from '../events/event-view.js';
@@ -38,6 +38,9 @@ export function encodeContainerJson(info: ContainerInfo): string {
   };
   if (info.startTs > 0n) c['created_time'] = Number(info.startTs / 1_000_000_000n);
   if (info.podSandboxId !== '') c['pod_sandbox_id'] = info.podSandboxId;
+  if (info.hostPid !== null) c['host_pid'] = info.hostPid;
+  if (info.hostNetwork !== null) c['host_network'] = info.hostNetwork;
+  if (info.hostIpc !== null) c['host_ipc'] = info.hostIpc;
   if (Object.keys(info.podLabels).length > 0) c['pod_sandbox_labels'] = { ...info.podLabels };
   return JSON.stringify({ container: c });
 }
@@ -77,6 +80,9 @@ export function decodeContainerJson(text: string, labelMaxLen = 4096): DecodeRes
   info.podNamespace = info.labels['io.kubernetes.pod.namespace'] ?? '';
   info.podUid = info.labels['io.kubernetes.pod.uid'] ?? '';
   info.podSandboxId = getStr(c, 'pod_sandbox_id');
+  info.hostPid = getBool(c, 'host_pid');
+  info.hostNetwork = getBool(c, 'host_network');
+  info.hostIpc = getBool(c, 'host_ipc');
   info.podLabels = copyLabels(c['pod_sandbox_labels'], labelMaxLen);
   const created = c['created_time'];
   if (typeof created === 'number' && Number.isFinite(created) && created > 0) info.startTs = BigInt(Math.floor(created)) * 1_000_000_000n;

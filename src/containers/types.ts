@@ -80,6 +80,10 @@ export class ContainerInfo {
   podNamespace = '';
   podSandboxId = '';
   podLabels: Record<string, string> = Object.create(null) as Record<string, string>;
+  /** Shares the host's pid / network / ipc namespace; null = unknown. */
+  hostPid: boolean | null = null;
+  hostNetwork: boolean | null = null;
+  hostIpc: boolean | null = null;
   /** True for a CRI pod sandbox (pause) container. */
   isPodSandbox = false;
   source: MetadataSource = 'cgroup';

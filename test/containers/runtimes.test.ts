@@ -106,6 +106,8 @@ test('podman: a process in a labelled container has its id, name, image and labe
     assert.equal(v['container.privileged'], false);
     assert.match(String(v['container.ip']), /^\d+\.\d+\.\d+\.\d+$/);
     assert.equal(field(f, 'container.label', ctx, 'app'), 'kestrel-test');
+    assert.equal(v['container.host_network'], false);
+    assert.equal(v['container.host_ipc'], false);
     assert.equal(field(f, 'container.label', ctx, 'org.example.suite'), 'kestrel', 'image labels too');
     const started = BigInt(Date.now()) * 1_000_000n - (v['container.start_ts'] as bigint);
     assert.ok(started > 0n && started < 120_000_000_000n, `start_ts ${v['container.start_ts']}`);
@@ -222,6 +224,8 @@ test('Docker Engine: a labelled container and one living under one second', asyn
     assert.match(String(v['container.image.id']), /^[0-9a-f]{64}$/);
     assert.equal(v['container.privileged'], false);
     assert.equal(field(f, 'container.label', ctx, 'app'), 'dock');
+    assert.equal(v['container.host_network'], false);
+    assert.equal(v['container.host_pid'], false);
 
     const short = `kestrel-dock-short-${RUN}`;
     const { line, done } = await firstLine('/usr/bin/docker', [...D, 'run', '--rm', '--network', 'none', '--name', short, '--label', 'life=short', IMG,
@@ -264,6 +268,8 @@ test('containerd (ctr): name, image and labels from the bundle and the container
     assert.equal(v['container.image'], IMG);
     assert.equal(v['container.privileged'], false);
     assert.equal(field(f, 'container.label', ctx, 'app'), 'ctr-test');
+    assert.equal(v['container.host_network'], false);
+    assert.equal(v['container.host_pid'], false);
     assert.equal(field(f, 'container.label', ctx, 'org.example.suite'), 'kestrel', 'image label via the API');
     assert.ok((v['container.start_ts'] as bigint) > 0n);
   } finally {
@@ -354,6 +360,8 @@ test('CRI pod through containerd: container and pod identity (k8s.*)', async (t)
     assert.equal(field(f, 'k8s.pod.label', ctx, 'tier'), 'front');
     assert.equal(field(f, 'container.label', ctx, 'io.kubernetes.container.name'), 'nginx');
     assert.equal(info.answeredBy, 'cri:containerd');
+    assert.equal(v['container.host_network'], true, 'the pod uses the node network (NamespaceMode NODE)');
+    assert.equal(v['container.host_pid'], false);
 
     // The pod's sandbox (pause) process resolves to the pod too.
     const sb = await call<{ info: Record<string, string> }>('podSandboxStatus', { podSandboxId: sandboxId, verbose: true });
@@ -374,6 +382,8 @@ test('CRI pod through containerd: container and pod identity (k8s.*)', async (t)
     assert.equal(dinfo.podNamespace, 'shop');
     assert.equal(dinfo.podUid, uid);
     assert.equal(dinfo.answeredBy, 'containerd');
+    assert.equal(dinfo.hostNetwork, true);
+    assert.equal(dinfo.hostPid, false);
   } finally {
     m.close();
     disk.close();

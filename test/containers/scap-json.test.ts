@@ -109,6 +109,8 @@ function sampleInfo(): ContainerInfo {
   i.podUid = '3e41dc6b-08a8-44db-bc2a-3724b18ab19a';
   i.podSandboxId = 'ef'.repeat(32);
   i.podLabels = Object.assign(Object.create(null), { tier: 'front' });
+  i.hostNetwork = true;
+  i.hostPid = false;
   i.source = 'runtime';
   return i;
 }
@@ -118,7 +120,7 @@ test('encode → decode keeps every field', () => {
   const r = decodeContainerJson(encodeContainerJson(a));
   assert.ok(r.ok);
   const b = r.info;
-  for (const k of ['id', 'fullId', 'type', 'name', 'image', 'imageRepo', 'imageTag', 'imageDigest', 'imageId', 'privileged', 'ip', 'startTs', 'podName', 'podNamespace', 'podUid', 'podSandboxId'] as const) {
+  for (const k of ['id', 'fullId', 'type', 'name', 'image', 'imageRepo', 'imageTag', 'imageDigest', 'imageId', 'privileged', 'ip', 'startTs', 'podName', 'podNamespace', 'podUid', 'podSandboxId', 'hostNetwork', 'hostPid', 'hostIpc'] as const) {
     assert.equal(b[k], a[k], k);
   }
   assert.deepEqual(b.mounts, a.mounts);
