@@ -52,8 +52,8 @@ for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  timeout 300 apt-get update -qq >/dev/null 2>&1 || true
-  if ! timeout 600 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+  timeout 300 apt-get -o DPkg::Lock::Timeout=180 update -qq >/dev/null 2>&1 || true
+  if ! timeout 600 apt-get -o DPkg::Lock::Timeout=180 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
     log "apt-get install ${missing[*]} failed"; exit 3
   fi
 fi
