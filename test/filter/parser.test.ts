@@ -175,7 +175,7 @@ function spaced(s: string, ws: string): string {
   return out;
 }
 
-const WS = [' ', '  ', '\t', '\n', '\r\n', ' \t\r\n ', '\f'];
+const WS = [' ', '  ', '\t', '\n', '\r\n', ' \t\r\n ', '\f', '\b', '\v'];
 
 test('parser accepts the grammar and prints the canonical form', () => {
   for (const [input, canonical] of ACCEPT) {
