@@ -66,6 +66,8 @@ struct {
 struct kes_exec_stash {
 	__u64 dirfd;
 	__u64 flags;
+	/* 1 for execveat: its successful exit is reported by the kernel as sys_exit_execve */
+	__u64 is_at;
 	char path[KES_PATH_MAX];
 };
 struct {

@@ -2,7 +2,7 @@
  * uid/gid, trusted exe path, filename). The enter programs stash the filename: once the exec
  * succeeded, the old memory that held it is gone. */
 
-static __always_inline int exec__stash(const char *path, __u64 dirfd, __u64 flags)
+static __always_inline int exec__stash(const char *path, __u64 dirfd, __u64 flags, __u64 is_at)
 {
 	if (extract__skip())
 		return 0;
@@ -13,6 +13,7 @@ static __always_inline int exec__stash(const char *path, __u64 dirfd, __u64 flag
 	struct kes_exec_stash *st = (struct kes_exec_stash *)s->tmp;
 	st->dirfd = dirfd;
 	st->flags = flags;
+	st->is_at = is_at;
 	if (bpf_probe_read_user_str(st->path, sizeof(st->path), path) < 0)
 		st->path[0] = 0;
 	__u64 key = bpf_get_current_pid_tgid();
@@ -23,13 +24,13 @@ static __always_inline int exec__stash(const char *path, __u64 dirfd, __u64 flag
 SEC("tracepoint/syscalls/sys_enter_execve")
 int e_execve(struct trace_event_raw_sys_enter *ctx)
 {
-	return exec__stash((const char *)ctx->args[0], (__u64)-100, 0);
+	return exec__stash((const char *)ctx->args[0], (__u64)-100, 0, 0);
 }
 
 SEC("tracepoint/syscalls/sys_enter_execveat")
 int e_execveat(struct trace_event_raw_sys_enter *ctx)
 {
-	return exec__stash((const char *)ctx->args[1], ctx->args[0], ctx->args[4]);
+	return exec__stash((const char *)ctx->args[1], ctx->args[0], ctx->args[4], 1);
 }
 
 /* PPM_EXE_* bits of the current table; 2022 readers know only WRITABLE. */
@@ -74,6 +75,13 @@ static __always_inline int exec__exit(long ret, __u32 type, __u32 nparams)
 	if (extract__skip())
 		return 0;
 	__u64 key = bpf_get_current_pid_tgid();
+	/* A successful execveat exits through sys_exit_execve (the syscall number seen at exit
+	 * is execve's): the stash says which call it really was. Both layouts have 31 params. */
+	struct kes_exec_stash *st0 = bpf_map_lookup_elem(&kes_exec_stash_map, &key);
+	if (st0 && st0->is_at) {
+		type = KES_SYSCALL_EXECVEAT_X;
+		nparams = KES_SYSCALL_EXECVEAT_X_NPARAMS_ALL;
+	}
 	struct kes_ev e;
 	if (!store__begin(&e, type, nparams, KES_CAT_PROCESS))
 		return 0;
@@ -114,14 +122,17 @@ static __always_inline int exec__exit(long ret, __u32 type, __u32 nparams)
 	store__s64(&e, extract__pgid(t));
 	/* Parameter 30: gid (GID) */
 	store__u32(&e, extract__egid(t));
-	/* Parameter 31: filename (FSPATH), from the enter stash */
+	/* Parameter 31: filename (FSPATH), from the enter stash (execve only: execveat's
+	 * table ends at gid) */
 	struct kes_exec_stash *st = bpf_map_lookup_elem(&kes_exec_stash_map, &key);
-	if (st) {
-		store__kernel_str(&e, st->path, KES_PATH_MAX);
-		bpf_map_delete_elem(&kes_exec_stash_map, &key);
-	} else {
-		store__empty(&e);
+	if (type != KES_SYSCALL_EXECVEAT_X) {
+		if (st)
+			store__kernel_str(&e, st->path, KES_PATH_MAX);
+		else
+			store__empty(&e);
 	}
+	if (st)
+		bpf_map_delete_elem(&kes_exec_stash_map, &key);
 	store__submit(&e);
 	return 0;
 }

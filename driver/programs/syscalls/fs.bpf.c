@@ -16,6 +16,19 @@ static __always_inline void fill_creat(struct kes_ev *e, struct pt_regs *r, long
 }
 KES_EXIT_PROG(creat, KES_SYSCALL_CREAT_X, KES_SYSCALL_CREAT_X_NPARAMS_ALL, KES_CAT_FILE, fill_creat)
 
+/* Linux RESOLVE_* bits → PPM_RESOLVE_* (a different order). */
+static __always_inline __u32 flags__resolve(__u64 r)
+{
+	__u32 o = 0;
+	if (r & 0x01) o |= KES_OPENAT2_FLAGS_RESOLVE_NO_XDEV;
+	if (r & 0x02) o |= KES_OPENAT2_FLAGS_RESOLVE_NO_MAGICLINKS;
+	if (r & 0x04) o |= KES_OPENAT2_FLAGS_RESOLVE_NO_SYMLINKS;
+	if (r & 0x08) o |= KES_OPENAT2_FLAGS_RESOLVE_BENEATH;
+	if (r & 0x10) o |= KES_OPENAT2_FLAGS_RESOLVE_IN_ROOT;
+	if (r & 0x20) o |= KES_OPENAT2_FLAGS_RESOLVE_CACHED;
+	return o;
+}
+
 static __always_inline void fill_openat2(struct kes_ev *e, struct pt_regs *r, long ret)
 {
 	struct open_how how = {};
@@ -25,7 +38,7 @@ static __always_inline void fill_openat2(struct kes_ev *e, struct pt_regs *r, lo
 	store__user_str(e, UPTR(1), KES_PATH_MAX);    /* Parameter 3: name (FSRELPATH) */
 	store__u32(e, flags__open(how.flags));        /* Parameter 4: flags (FLAGS32) */
 	store__u32(e, flags__open_mode(how.flags, how.mode)); /* Parameter 5: mode (UINT32) */
-	store__u32(e, how.resolve);                   /* Parameter 6: resolve (FLAGS32), same bits */
+	store__u32(e, flags__resolve(how.resolve));   /* Parameter 6: resolve (FLAGS32) */
 	__u32 dev;
 	__u64 ino;
 	extract__file_dev_ino(extract__fd_file(extract__task(), ret), &dev, &ino);

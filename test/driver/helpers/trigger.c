@@ -19,6 +19,20 @@
 #include <arpa/inet.h>
 #include <sys/prctl.h>
 #include <sched.h>
+#include <sys/un.h>
+#include <sys/stat.h>
+#include <sys/mount.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/inotify.h>
+#include <signal.h>
+#include <pthread.h>
+#include <linux/sched.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
+
+static void *thread_fn(void *arg) { return arg; }
 
 static long last = -1;
 
@@ -135,6 +149,99 @@ int main(int argc, char **argv)
 			report("prctl", syscall(SYS_prctl, PR_SET_NAME, "kes-renamed"));
 			report("memfd", syscall(SYS_memfd_create, "kes", 0));
 			report("ptrace", syscall(SYS_ptrace, 0 /* TRACEME */, 0, 0, 0));
+		} else if (!strcmp(a, "more-fs")) {
+			/* more-fs DIR: creat, openat2, chdir, fchdir, symlinkat, linkat, renameat,
+			 * fchmod, chroot (to /), mount tmpfs + umount2 */
+			const char *d = argv[i++];
+			char p1[512];
+			snprintf(p1, sizeof(p1), "%s/c.txt", d);
+			long fd = syscall(SYS_creat, p1, 0640);
+			report("creat", fd);
+			report("fchmod", syscall(SYS_fchmod, (int)fd, 0604));
+			struct { unsigned long long flags, mode, resolve; } how = {O_RDONLY | O_CLOEXEC, 0, 0x04 /* RESOLVE_NO_SYMLINKS */};
+			report("openat2", syscall(SYS_openat2, AT_FDCWD, p1, &how, sizeof(how)));
+			report("chdir", syscall(SYS_chdir, d));
+			int dfd = open(".", O_RDONLY | O_DIRECTORY);
+			report("dirfd", dfd);
+			report("fchdir", syscall(SYS_fchdir, dfd));
+			report("symlinkat", syscall(SYS_symlinkat, "c.txt", dfd, "s.lnk"));
+			report("linkat", syscall(SYS_linkat, dfd, "c.txt", dfd, "h.lnk", 0));
+			report("renameat", syscall(SYS_renameat, dfd, "h.lnk", dfd, "h2.lnk"));
+			snprintf(p1, sizeof(p1), "%s/mnt", d);
+			mkdir(p1, 0700);
+			report("mount", syscall(SYS_mount, "kes-tmp", p1, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m"));
+			report("umount2", syscall(SYS_umount2, p1, MNT_DETACH));
+			report("chroot", syscall(SYS_chroot, "/"));
+		} else if (!strcmp(a, "more-proc")) {
+			/* clone (thread), clone3 (process), vfork, execveat of /bin/true */
+			pthread_t th;
+			pthread_create(&th, NULL, thread_fn, NULL);
+			pthread_join(th, NULL);
+			report("thread", 0);
+			struct clone_args ca = {.flags = 0, .exit_signal = SIGCHLD};
+			long c = syscall(SYS_clone3, &ca, sizeof(ca));
+			if (c == 0)
+				syscall(SYS_exit_group, 0);
+			report("clone3", c);
+			waitpid(c, NULL, 0);
+			pid_t v = vfork();
+			if (v == 0)
+				_exit(0);
+			report("vfork", v);
+			waitpid(v, NULL, 0);
+			pid_t e = fork();
+			if (e == 0) {
+				int bfd = open("/bin", O_RDONLY | O_DIRECTORY);
+				char *av[] = {"true-via-execveat", "x", NULL}, *ev[] = {NULL};
+				syscall(SYS_execveat, bfd, "true", av, ev, 0);
+				_exit(99);
+			}
+			report("fork", e);
+			waitpid(e, NULL, 0);
+		} else if (!strcmp(a, "more-fds")) {
+			/* dup, dup3, signalfd4, timerfd_create, inotify_init1, userfaultfd, socketpair,
+			 * write/read through the pair, sendmsg/recvmsg, unix connect */
+			report("dup", syscall(SYS_dup, 1));
+			report("dup3", syscall(SYS_dup3, 1, 70, O_CLOEXEC));
+			sigset_t m;
+			sigemptyset(&m);
+			sigaddset(&m, SIGUSR1);
+			report("signalfd4", signalfd(-1, &m, SFD_NONBLOCK));
+			report("timerfd_create", syscall(SYS_timerfd_create, CLOCK_MONOTONIC, TFD_CLOEXEC));
+			report("inotify_init1", syscall(SYS_inotify_init1, 0));
+			report("userfaultfd", syscall(SYS_userfaultfd, O_CLOEXEC));
+			int sv[2];
+			report("socketpair", syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, sv));
+			report("sv0", sv[0]);
+			report("sv1", sv[1]);
+			report("write", write(sv[0], "0123456789abcdefghij", 20));
+			char buf[128];
+			report("read", read(sv[1], buf, sizeof(buf)));
+			struct iovec iov = {.iov_base = "msg-data", .iov_len = 8};
+			struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+			report("sendmsg", sendmsg(sv[0], &mh, 0));
+			struct iovec riov = {.iov_base = buf, .iov_len = sizeof(buf)};
+			struct msghdr rmh = {.msg_iov = &riov, .msg_iovlen = 1};
+			report("recvmsg", recvmsg(sv[1], &rmh, 0));
+			int us = socket(AF_UNIX, SOCK_STREAM, 0);
+			struct sockaddr_un sun = {.sun_family = AF_UNIX};
+			strcpy(sun.sun_path, "/nonexistent/kes.sock");
+			report("uconnect", connect(us, (struct sockaddr *)&sun, sizeof(sun)));
+		} else if (!strcmp(a, "more-cred")) {
+			/* setuid, setresgid, setpgid, setns, capset, bpf (invalid cmd) */
+			report("setuid", syscall(SYS_setuid, 0));
+			report("setresgid", syscall(SYS_setresgid, 0, 0, 0));
+			report("setpgid", syscall(SYS_setpgid, 0, 0));
+			int nsfd = open("/proc/self/ns/uts", O_RDONLY);
+			report("nsfd", nsfd);
+			report("setns", syscall(SYS_setns, nsfd, CLONE_NEWUTS));
+			struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+			struct __user_cap_data_struct dd[2];
+			syscall(SYS_capget, &h, dd);
+			report("capset", syscall(SYS_capset, &h, dd));
+			union bpf_attr attr;
+			memset(&attr, 0, sizeof(attr));
+			report("bpf", syscall(SYS_bpf, 9999, &attr, sizeof(attr)));
 		} else if (!strcmp(a, "exit")) {
 			fflush(stdout);
 			syscall(SYS_exit_group, (int)num(argv[i]));
