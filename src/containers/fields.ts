@@ -19,6 +19,10 @@
 //   - For host threads: container.id = container.name = container.type = "host", the rest null.
 //   - Before alerting, the detection layer may `await manager.whenReady(ref, ms)` (bounded) so
 //     the alert's output fields carry names; use `containerRefOf(manager, access, ctx)`.
+//   - container.unknown caches its namespace check per pid: call `manager.forgetPid(pid)` when
+//     a process exits so a reused pid is checked afresh.
+//   - Capture-file container events (types 272/324) go to `manager.preload()` through
+//     `containerInfoFromEvent(ev)` (scap-json.ts).
 
 import type { FieldDef, FieldValue } from '../filter/field-api.js';
 import type { ContainerManager } from './manager.js';
