@@ -434,6 +434,8 @@ class CodeGen {
   private readonly slots: Slot[] = [];
   private readonly slotIndex = new Map<string, number>();
   private readonly consts: unknown[] = [];
+  /** How many times the generated code reads each slot. */
+  private readonly uses: number[] = [];
   private argFields: Map<string, FieldDef<unknown>> | null = null;
 
   constructor(registry: FieldRegistry<unknown>) {
@@ -455,7 +457,16 @@ class CodeGen {
     const lines: string[] = ['"use strict";'];
     for (let i = 0; i < this.slots.length; i++) lines.push(`const f${i} = S.F[${i}], a${i} = S.A[${i}];`);
     for (let i = 0; i < this.consts.length; i++) lines.push(`const k${i} = S.K[${i}];`);
-    const locals = this.slots.map((_, i) => `v${i}`);
+    // Field accesses: a field read once is extracted in place; one read several times is
+    // extracted on first use into its local (undefined until then), so at most once per call.
+    // The placeholders are `$N$`; the body holds nothing else with a '$' (no rule text).
+    const locals: string[] = [];
+    body = body.replace(/\$(\d+)\$/g, (_, d: string) => {
+      const i = Number(d);
+      if (this.uses[i] <= 1) return `(f${i}.extract(ctx, a${i}) ?? null)`;
+      return `(v${i} === undefined ? (v${i} = f${i}.extract(ctx, a${i}) ?? null) : v${i})`;
+    });
+    for (let i = 0; i < this.slots.length; i++) if (this.uses[i] > 1) locals.push(`v${i}`);
     lines.push(`return function ${name}(ctx) {`);
     if (locals.length > 0) lines.push(`  let ${locals.join(', ')};`);
     lines.push(`  return ${body};`);
@@ -605,10 +616,13 @@ class CodeGen {
     if (i === undefined) {
       i = this.slots.length;
       this.slots.push({ def, arg: a, name: def.name });
+      this.uses.push(0);
       this.slotIndex.set(key, i);
     }
     // Extracted at most once per evaluation: the local is undefined until first use.
-    const code = `(v${i} === undefined ? (v${i} = f${i}.extract(ctx, a${i}) ?? null) : v${i})`;
+    // A placeholder, resolved in build() once the number of uses is known.
+    this.uses[i]++;
+    const code = `$${i}$`;
     // A field with an optional argument used without it (proc.aname, proc.apid) may hand back
     // several values even if its FieldDef does not say matchAny: libsinsp then matches if any
     // value does, so such fields get the 'any' treatment (one Array.isArray per check) rather
