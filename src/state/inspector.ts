@@ -156,6 +156,7 @@ export class Inspector {
   /** Renders %evt.args/%evt.info; replaced by `kestrel inspect` for -v/-A/-X/-j buffer modes. */
   argsRenderer: ((ev: EventView, rc: RenderContext) => string) | null = null;
   private sawOrdinary = false;
+  private haveFirst = false;
   private readonly unknownFd = new FdInfo();
   private pendingFdTable: FdTable | null = null;
   private pendingFd = -1;
@@ -215,7 +216,7 @@ export class Inspector {
     const nowMs = tsHi * 4294.967296 + tsLo / 1e6;
     const type = ev.type;
     // evt.reltime counts from the first event that is not a container event (those may carry ts 0).
-    if (this.firstTs < 0n && type !== 272 && type !== 324 && type !== 228) this.firstTs = ev.ts();
+    if (!this.haveFirst && type !== 272 && type !== 324 && type !== 228) { this.firstTs = ev.ts(); this.haveFirst = true; }
     ctx.fd = null;
     ctx.fdNum = -1;
     ctx.enterValid = false;
@@ -280,7 +281,7 @@ export class Inspector {
         ctx.thread = this.parseExit(ev, null, k);
       }
     }
-    this.threads.maybePurge(nowMs);
+    if (this.threads.map.size >= this.threads.maxThreads) this.threads.maybePurge(nowMs);
     return ctx;
   }
 
@@ -513,6 +514,14 @@ export class Inspector {
 
   private vmStats(ev: EventView, t: ThreadInfo): void {
     const type = ev.type;
+    // switch_6 (the most frequent event of all): fixed layout, read in place.
+    if (type === 152 && ev.nparams >= 6 && ev.plen[1] === 8 && ev.plen[2] === 8 && ev.plen[3] === 4 && ev.plen[4] === 4 && ev.plen[5] === 4) {
+      const b = ev.buf, po = ev.poff;
+      t.pfmajor = b.readUInt32LE(po[1] + 4) * 4294967296 + b.readUInt32LE(po[1]);
+      t.pfminor = b.readUInt32LE(po[2] + 4) * 4294967296 + b.readUInt32LE(po[2]);
+      t.vmsizeKb = b.readUInt32LE(po[3]); t.vmrssKb = b.readUInt32LE(po[4]); t.vmswapKb = b.readUInt32LE(po[5]);
+      return;
+    }
     const vs = P.vmSize[type];
     if (vs < 0 || vs >= ev.nparams) return;
     t.vmsizeKb = uint(ev, vs); t.vmrssKb = uint(ev, P.vmRss[type]); t.vmswapKb = uint(ev, P.vmSwap[type]);
