@@ -143,11 +143,11 @@ EOF
       python3 "$MKOCI" "$R" "$W/pause-oci.tar" "$PAUSE" --entrypoint '["/bin/sleep","2147483647"]' --cmd '[]' >/dev/null
     fi
     for ns in default k8s.io; do
-      if ! timeout 10 ctr -a "$S" -n $ns image ls -q 2>/dev/null | grep -qx "$IMG"; then
+      if ! timeout 10 ctr -a "$S" -n $ns image ls -q 2>/dev/null | grep -x "$IMG" >/dev/null; then
         timeout 60 ctr -a "$S" -n $ns image import "$W/testimg-oci.tar" >/dev/null || { log "image import ($ns) failed"; status=1; }
       fi
     done
-    if ! timeout 10 ctr -a "$S" -n k8s.io image ls -q 2>/dev/null | grep -qx "$PAUSE"; then
+    if ! timeout 10 ctr -a "$S" -n k8s.io image ls -q 2>/dev/null | grep -x "$PAUSE" >/dev/null; then
       timeout 60 ctr -a "$S" -n k8s.io image import "$W/pause-oci.tar" >/dev/null || { log "pause import failed"; status=1; }
     fi
   fi
