@@ -426,7 +426,7 @@ class Parser {
       return { kind: 'list', items, pos: start };
     }
     const id = s.identLength();
-    if (id > 0) {
+    if (id > 0 && !KEYWORDS.has(s.peekIdent())) {
       this.pop();
       // A list name that was not substituted: libsinsp reads it as a single value.
       return { kind: 'value', value: s.take(id), quoted: false, pos: start };
