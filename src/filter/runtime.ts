@@ -122,7 +122,7 @@ interface PNode {
   /** A search path ends here: everything below matches. */
   end: boolean;
   readonly dirs: Map<string, PNode>;
-  readonly globs: { readonly match: (s: string) => boolean; readonly node: PNode }[];
+  readonly globs: { readonly src: string; readonly match: (s: string) => boolean; readonly node: PNode }[];
 }
 
 function splitPath(p: string): string[] {
@@ -141,9 +141,9 @@ export class PathPrefixSet {
     for (const comp of splitPath(path)) {
       if (node.end) return; // a shorter prefix already covers it
       if (/[?*[]/.test(comp)) {
-        let g = node.globs.find((x) => (x as { src?: string }).src === comp);
+        let g = node.globs.find((x) => x.src === comp);
         if (g === undefined) {
-          g = Object.assign({ match: compileGlob(comp), node: { end: false, dirs: new Map(), globs: [] } as PNode }, { src: comp });
+          g = { src: comp, match: compileGlob(comp), node: { end: false, dirs: new Map(), globs: [] } };
           node.globs.push(g);
         }
         node = g.node;
