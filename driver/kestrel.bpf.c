@@ -22,5 +22,6 @@
 #include "programs/syscalls/net.bpf.c"
 #include "programs/syscalls/fd.bpf.c"
 #include "programs/syscalls/cred.bpf.c"
+#include "programs/syscalls/misc.bpf.c"
 
 char LICENSE[] SEC("license") = "GPL";

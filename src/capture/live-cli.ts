@@ -16,6 +16,7 @@ export const DEFAULT_LIVE_SYSCALLS: readonly string[] = [
   'link', 'linkat', 'chmod', 'fchmod', 'fchmodat', 'chdir', 'fchdir', 'chroot', 'mount', 'umount2',
   'setuid', 'setgid', 'setresuid', 'setresgid', 'setsid', 'setpgid', 'setns', 'unshare', 'ptrace', 'bpf',
   'init_module', 'finit_module', 'capset', 'prctl', 'memfd_create',
+  'kill', 'tkill', 'tgkill', 'shutdown', 'mprotect', 'pread64', 'pwrite64', 'readv', 'writev',
 ];
 
 export function liveSource(opts: Partial<LiveSourceOptions> = {}): LiveSource {

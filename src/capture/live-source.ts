@@ -40,6 +40,9 @@ export interface LiveSourceOptions {
   batchWaitMs?: number;
 }
 
+/** Syscall names whose probe program is named after their event (or kernel tracepoint). */
+export const SYSCALL_ALIASES: Readonly<Record<string, string>> = { umount2: 'umount', pread64: 'pread', pwrite64: 'pwrite' };
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Why the probe cannot load, as precisely as the system tells. */
@@ -80,7 +83,7 @@ export class LiveSource implements EventSource {
   }
 
   async open(): Promise<void> {
-    const names = [...new Set(this.opts.syscalls)];
+    const names = [...new Set(this.opts.syscalls.map((n) => SYSCALL_ALIASES[n] ?? n))];
     if (names.length === 0) throw new KestrelError('KES_USAGE', 'live capture: no syscalls requested');
     let probe: NativeProbe;
     try {

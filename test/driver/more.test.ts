@@ -21,7 +21,7 @@ before(async () => {
     syscalls: ['execve', 'procexit', 'creat', 'fchmod', 'openat2', 'chdir', 'fchdir', 'symlinkat', 'linkat', 'renameat',
       'mount', 'umount2', 'chroot', 'clone', 'clone3', 'vfork', 'execveat', 'dup', 'dup3', 'signalfd4', 'timerfd_create',
       'inotify_init1', 'userfaultfd', 'socketpair', 'write', 'read', 'sendmsg', 'recvmsg', 'connect', 'setuid', 'setresgid',
-      'setpgid', 'setns', 'capset', 'bpf'],
+      'setpgid', 'setns', 'capset', 'bpf', 'kill', 'tgkill', 'shutdown', 'mprotect', 'pread64', 'pwrite64', 'readv', 'writev'],
     snapshot: false,
   });
   await src.open();
@@ -136,4 +136,28 @@ test('setuid, setresgid, setpgid, setns, capset, bpf', async () => {
   assert.equal(b.params[0]!.length, 9);
   assert.equal(b.params[0]![0], 1, 'ERRNO selector');
   assert.equal(Number(b.params[0]!.readBigInt64LE(1)), -22);
+});
+
+test('kill, tgkill, shutdown, mprotect, pwrite64, pread64, writev, readv', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'kes-misc-'));
+  const r = await runCaptured(src, trigger, ['misc', join(d, 'f'), 'exit', '0']);
+  const k = one(r, 129);
+  assert.deepEqual([i64(k.params[0]!), i64(k.params[1]!), u8(k.params[2]!)], [0, r.pid, 0]);
+  const tk = one(r, 133);
+  assert.deepEqual([i64(tk.params[0]!), i64(tk.params[1]!), i64(tk.params[2]!), u8(tk.params[3]!)], [0, r.pid, r.pid, 0]);
+  const sh = one(r, 37);
+  assert.deepEqual([i64(sh.params[0]!), i64(sh.params[1]!), u8(sh.params[2]!)], [0, res(r, 'sv0'), 1]);
+  const mp = all(r, 329).find((e) => u64(e.params[1]!) === BigInt(res(r, 'maddr')))!; // ld.so's own mprotects come first
+  assert.ok(mp);
+  assert.deepEqual([i64(mp.params[0]!), u64(mp.params[1]!), u64(mp.params[2]!), u32(mp.params[3]!)], [0, BigInt(res(r, 'maddr')), 4096n, 1 | 4]);
+  const fd = res(r, 'fd');
+  const onFd = (t: number) => { const v = all(r, t).filter((e) => i64(e.params[t === 117 ? 3 : 2]!) === fd); assert.equal(v.length, 1, `type ${t} on fd ${fd}`); return v[0]!; };
+  const pw = onFd(115);
+  assert.deepEqual([i64(pw.params[0]!), pw.params[1]!.toString(), i64(pw.params[2]!), u32(pw.params[3]!), u64(pw.params[4]!)], [10, 'positional', fd, 10, 5n]);
+  const pr = onFd(113); // ld.so preads the ELF headers too
+  assert.deepEqual([i64(pr.params[0]!), pr.params[1]!.toString(), i64(pr.params[2]!), u32(pr.params[3]!), u64(pr.params[4]!)], [10, 'positional', fd, 20, 5n]);
+  const wv = onFd(119);
+  assert.deepEqual([i64(wv.params[0]!), wv.params[1]!.toString(), i64(wv.params[2]!), u32(wv.params[3]!)], [15, 'vec-one|', fd, 15]);
+  const rv = onFd(117);
+  assert.deepEqual([i64(rv.params[0]!), u32(rv.params[1]!), rv.params[2]!.toString(), i64(rv.params[3]!)], [15, 40, 'vec-one|', fd]);
 });

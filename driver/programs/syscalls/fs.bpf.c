@@ -171,5 +171,6 @@ static __always_inline void fill_mount(struct kes_ev *e, struct pt_regs *r, long
 }
 KES_EXIT_PROG(mount, KES_SYSCALL_MOUNT_X, KES_SYSCALL_MOUNT_X_NPARAMS_ALL, KES_CAT_FILE, fill_mount)
 
-/* umount2 → the 2022 umount event (res, name) */
-KES_EXIT_PROG_TP(umount2, umount, KES_SYSCALL_UMOUNT_X, KES_SYSCALL_UMOUNT_X_NPARAMS, KES_CAT_FILE, fill_res_path0)
+/* umount2 → the 2022 umount event (res, name); the kernel's tracepoint is sys_exit_umount and
+ * the program is named after the event (LiveSource maps 'umount2' to it). */
+KES_EXIT_PROG_TP(umount, umount, KES_SYSCALL_UMOUNT_X, KES_SYSCALL_UMOUNT_X_NPARAMS, KES_CAT_FILE, fill_res_path0)

@@ -21,6 +21,8 @@
 #include <sched.h>
 #include <sys/un.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/mount.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
@@ -242,6 +244,29 @@ int main(int argc, char **argv)
 			union bpf_attr attr;
 			memset(&attr, 0, sizeof(attr));
 			report("bpf", syscall(SYS_bpf, 9999, &attr, sizeof(attr)));
+		} else if (!strcmp(a, "misc")) {
+			/* misc FILE: kill(self, 0), tgkill(self, self, 0), shutdown, mprotect, pwrite64,
+			 * pread64, writev, readv */
+			report("kill", syscall(SYS_kill, getpid(), 0));
+			report("tgkill", syscall(SYS_tgkill, getpid(), getpid(), 0));
+			int sv[2];
+			socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+			report("sv0", sv[0]);
+			report("shutdown", syscall(SYS_shutdown, sv[0], SHUT_WR));
+			void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			report("mprotect", syscall(SYS_mprotect, m, 4096, PROT_READ | PROT_EXEC));
+			printf("maddr %lu\n", (unsigned long)m);
+			int fd = open(argv[i++], O_RDWR | O_CREAT | O_TRUNC, 0600);
+			report("fd", fd);
+			report("pwrite64", syscall(SYS_pwrite64, fd, "positional", 10, 5));
+			char buf[64];
+			report("pread64", syscall(SYS_pread64, fd, buf, 20, 5));
+			struct iovec w[2] = {{"vec-one|", 8}, {"vec-two", 7}};
+			report("writev", syscall(SYS_writev, fd, w, 2));
+			lseek(fd, 0, SEEK_SET);
+			char b1[8], b2[32];
+			struct iovec rv[2] = {{b1, 8}, {b2, 32}};
+			report("readv", syscall(SYS_readv, fd, rv, 2));
 		} else if (!strcmp(a, "exit")) {
 			fflush(stdout);
 			syscall(SYS_exit_group, (int)num(argv[i]));
