@@ -120,10 +120,6 @@ function catOf(t: FieldType): Cat {
   }
 }
 
-const INTEGER_TYPES: ReadonlySet<FieldType> = new Set<FieldType>([
-  'int64', 'uint64', 'int32', 'uint32', 'reltime', 'abstime', 'fd', 'pid', 'errno', 'flags', 'mode', 'port',
-]);
-
 interface Operand {
   /** JS expression producing the value (or null). */
   readonly code: string;
