@@ -26,6 +26,14 @@ export interface FormatField {
   readonly width: number;
 }
 
+/** Compiles a transformer expression such as `tolower(proc.name)` (src/filter compileValueExpr). */
+export type ValueCompiler = (text: string) => { eval(ctx: EvalContext): FieldValue; readonly type: FieldDef['type'] };
+
+export interface CompileFormatOptions {
+  /** Enables `%tolower(proc.name)`-style transformers (Falco output syntax; sysdig has none). */
+  valueCompiler?: ValueCompiler;
+}
+
 export interface FormatOptions {
   /** Render evt.outputtime as the raw ns timestamp (JSON) instead of a time string. */
   rawOutputTime?: boolean;
@@ -44,7 +52,7 @@ export class CompiledFormat {
   private readonly jsonKeys: number[];
   private readonly jsonNames: string[];
 
-  constructor(readonly text: string, registry: StateFieldRegistry) {
+  constructor(readonly text: string, registry: StateFieldRegistry, copts: CompileFormatOptions = {}) {
     let s = text;
     this.printAll = s.startsWith('*');
     if (this.printAll) s = s.slice(1);
@@ -58,6 +66,24 @@ export class CompiledFormat {
       while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) { width = width * 10 + (s.charCodeAt(j) - 48); j++; }
       const start = j;
       while (j < s.length && FIELD_CHAR(s.charCodeAt(j))) j++;
+      if (j < s.length && s[j] === '(' && j > start && !s.slice(start, j).includes('.')) {
+        // A transformer: %tolower(proc.name), %basename(fd.name), nested ones too.
+        let depth = 0, k = j;
+        for (; k < s.length; k++) { if (s[k] === '(') depth++; else if (s[k] === ')' && --depth === 0) break; }
+        if (k >= s.length) throw new KestrelError('KES_FORMAT', `format: unterminated '(' after %${s.slice(start, j)} at offset ${j}`);
+        const expr = s.slice(start, k + 1);
+        if (copts.valueCompiler === undefined) throw new KestrelError('KES_FORMAT', `format: transformers (%${expr}) are not available here`);
+        let cv: ReturnType<ValueCompiler>;
+        try { cv = copts.valueCompiler(expr); } catch (e) {
+          throw new KestrelError('KES_FORMAT', `format: %${expr} at offset ${i}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        const def: FieldDef<EvalContext> = { name: expr, type: cv.type, desc: 'transformer', arg: 'none', extract: (ctx) => cv.eval(ctx) };
+        this.literals.push(lit);
+        lit = '';
+        this.fields.push({ text: expr, def, arg: undefined, width });
+        i = k + 1;
+        continue;
+      }
       let end = j;
       if (j < s.length && s[j] === '[') {
         const close = s.indexOf(']', j);
@@ -154,6 +180,6 @@ function jsonValue(def: FieldDef<EvalContext>, v: FieldValue): string {
   }
 }
 
-export function compileFormat(text: string, registry: StateFieldRegistry): CompiledFormat {
-  return new CompiledFormat(text, registry);
+export function compileFormat(text: string, registry: StateFieldRegistry, opts?: CompileFormatOptions): CompiledFormat {
+  return new CompiledFormat(text, registry, opts);
 }

@@ -82,3 +82,13 @@ test('buffer modes: ascii keeps newlines, hex dumps 16 bytes a line', () => {
   assert.equal(hex[2], '\t0x0010: 6e6f                                     no');
   assert.equal(renderBuffer(b, 0, 4, 'normal'), 'ab.c');
 });
+
+test('transformers in formats go through the filter compiler (Falco output syntax)', async () => {
+  const { compileValueExpr } = await import('../../src/filter/compile.js');
+  const vc = (t: string) => compileValueExpr<EvalContext>(t, reg);
+  const f = new CompiledFormat('%toupper(t.str) [%7tolower(t.str)] %t.num', reg, { valueCompiler: vc });
+  assert.equal(f.format(ctx), 'HELLO [hello  ] 42');
+  assert.throws(() => new CompiledFormat('%toupper(t.str)', reg), /transformers .* not available/);
+  assert.throws(() => new CompiledFormat('%nosuch(t.str)', reg, { valueCompiler: vc }), (e: unknown) => e instanceof KestrelError && e.code === 'KES_FORMAT');
+  assert.throws(() => new CompiledFormat('%toupper(t.str', reg, { valueCompiler: vc }), /unterminated '\('/);
+});

@@ -16,7 +16,7 @@ import type { EventView } from '../../../events/event-view.js';
 import { decodeAll, SockAddr, SockTuple } from '../../../events/params.js';
 import { Inspector } from '../../../state/inspector.js';
 import type { CompiledFilter } from '../../../filter/compile.js';
-import { CompiledFormat, DEFAULT_FORMAT } from '../../../format/format.js';
+import { CompiledFormat, DEFAULT_FORMAT, type ValueCompiler } from '../../../format/format.js';
 import { renderArgsMode, type BufferMode } from '../../../format/args.js';
 import { StateFieldRegistry } from '../../../state/fields.js';
 import type { EvalContext } from '../../../state/inspector.js';
@@ -152,7 +152,14 @@ export const command: Command = {
         registry = det.buildRegistry(manager);
       } else registry = new StateFieldRegistry();
     }
-    const format = printing ? new CompiledFormat(values.print ?? DEFAULT_FORMAT, registry!) : null;
+    // Transformers (%tolower(proc.name)) need the filter compiler: loaded only when used.
+    const fmtText = values.print ?? DEFAULT_FORMAT;
+    let valueCompiler: ValueCompiler | undefined;
+    if (printing && /%[0-9]*[a-z_]+\(/.test(fmtText)) {
+      const { compileValueExpr } = await import('../../../filter/compile.js');
+      valueCompiler = (t) => compileValueExpr<EvalContext>(t, registry!);
+    }
+    const format = printing ? new CompiledFormat(fmtText, registry!, { valueCompiler }) : null;
     const filter: CompiledFilter<EvalContext> | null = filterText !== ''
       ? (await import('../../../filter/compile.js')).compileFilter<EvalContext>(filterText, registry!) : null;
     const liveSrc = live ? liveSource({ snaplen: values.snaplen !== undefined ? Number(values.snaplen) : undefined }) : null;
