@@ -26,8 +26,17 @@ function bpfIds(pid: number): { progs: Set<number>; maps: Set<number> } {
   return { progs, maps };
 }
 
-const liveIds = (what: 'prog' | 'map'): Set<number> =>
-  new Set((JSON.parse(execFileSync('bpftool', [what, 'show', '-j']).toString()) as Array<{ id: number }>).map((x) => x.id));
+/** Ids bpftool lists. It can fail when an object of a concurrently running test disappears
+ * between its id walk and its lookup: retry. */
+function liveIds(what: 'prog' | 'map'): Set<number> {
+  let last: unknown;
+  for (let i = 0; i < 10; i++) {
+    try {
+      return new Set((JSON.parse(execFileSync('bpftool', [what, 'show', '-j'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as Array<{ id: number }>).map((x) => x.id));
+    } catch (e) { last = e; }
+  }
+  throw last;
+}
 
 test('kill -9 leaves no BPF program or map behind; a second instance starts', async () => {
   const child = spawn(process.execPath, [KESTREL, 'inspect', '-q', '-M', '60'], { stdio: 'ignore' });
