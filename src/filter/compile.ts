@@ -246,8 +246,8 @@ function literalPred(cat: Cat, type: FieldType, op: CmpOp, lit: Value, what: str
     }
     case 'bytes': {
       switch (op) {
-        case '=': case '==': { const k = Buffer.from(lit.value, 'utf8'); return (v) => { const b = v == null ? null : asBytes(v); return b !== null && b.equals(k); }; }
-        case '!=': { const k = Buffer.from(lit.value, 'utf8'); return (v) => { const b = v == null ? null : asBytes(v); return b !== null && !b.equals(k); }; }
+        case '=': case '==': { const k = Buffer.from(lit.value, 'utf8'); return (v) => { const b = asBytes(v); return b !== null && b.equals(k); }; }
+        case '!=': { const k = Buffer.from(lit.value, 'utf8'); return (v) => { const b = asBytes(v); return b !== null && !b.equals(k); }; }
         case 'contains': case 'startswith': case 'endswith': {
           const k = Buffer.from(lit.value, 'utf8');
           return bufferPred(op, k);
@@ -279,14 +279,14 @@ function literalPred(cat: Cat, type: FieldType, op: CmpOp, lit: Value, what: str
     }
     case 'ip': {
       const k = parseIp(lit, what);
-      if (op === '=' || op === '==') return (v) => v != null && ipKey(v) === k;
-      if (op === '!=') return (v) => { const x = v == null ? null : ipKey(v); return x !== null && x !== k; };
+      if (op === '=' || op === '==') return (v) => ipKey(v) === k;
+      if (op === '!=') return (v) => { const x = ipKey(v); return x !== null && x !== k; };
       break;
     }
     case 'net': {
       const net = parseNet(lit, what);
-      if (op === '=' || op === '==') return (v) => v != null && inNet(v, net);
-      if (op === '!=') return (v) => v != null && ipKey(v) !== null && !inNet(v, net);
+      if (op === '=' || op === '==') return (v) => inNet(v, net);
+      if (op === '!=') return (v) => ipKey(v) !== null && !inNet(v, net);
       break;
     }
   }
@@ -296,11 +296,11 @@ function literalPred(cat: Cat, type: FieldType, op: CmpOp, lit: Value, what: str
 function bufferPred(op: 'contains' | 'startswith' | 'endswith' | 'bcontains' | 'bstartswith', k: Buffer): Pred {
   switch (op) {
     case 'contains': case 'bcontains':
-      return (v) => { const b = v == null ? null : asBytes(v); return b !== null && b.indexOf(k) >= 0; };
+      return (v) => { const b = asBytes(v); return b !== null && b.indexOf(k) >= 0; };
     case 'startswith': case 'bstartswith':
-      return (v) => { const b = v == null ? null : asBytes(v); return b !== null && b.length >= k.length && b.compare(k, 0, k.length, 0, k.length) === 0; };
+      return (v) => { const b = asBytes(v); return b !== null && b.length >= k.length && b.compare(k, 0, k.length, 0, k.length) === 0; };
     case 'endswith':
-      return (v) => { const b = v == null ? null : asBytes(v); return b !== null && b.length >= k.length && b.compare(k, 0, k.length, b.length - k.length, b.length) === 0; };
+      return (v) => { const b = asBytes(v); return b !== null && b.length >= k.length && b.compare(k, 0, k.length, b.length - k.length, b.length) === 0; };
   }
 }
 
@@ -334,15 +334,15 @@ function setPred(cat: Cat, type: FieldType, items: readonly Value[], what: strin
     }
     case 'ip': {
       const set = new Set(items.map((i) => parseIp(i, what)));
-      return (v) => { const k = v == null ? null : ipKey(v); return k !== null && set.has(k); };
+      return (v) => { const k = ipKey(v); return k !== null && set.has(k); };
     }
     case 'net': {
       const nets = items.map((i) => parseNet(i, what));
-      return (v) => v != null && nets.some((n) => inNet(v, n));
+      return (v) => nets.some((n) => inNet(v, n));
     }
     case 'bytes': {
       const bufs = items.map((i) => Buffer.from(i.value, 'utf8'));
-      return (v) => { const b = v == null ? null : asBytes(v); return b !== null && bufs.some((k) => b.equals(k)); };
+      return (v) => { const b = asBytes(v); return b !== null && bufs.some((k) => b.equals(k)); };
     }
   }
 }
@@ -385,8 +385,8 @@ function dynamicPred(cat: Cat, op: CmpOp, rhsShape: Shape, at: Node, what: strin
       break;
     }
     case 'bytes': {
-      if (op === '=' || op === '==') return (l, r) => { const a = l == null ? null : asBytes(l); const b = r == null ? null : asBytes(r); return a !== null && b !== null && a.equals(b); };
-      if (op === '!=') return (l, r) => { const a = l == null ? null : asBytes(l); const b = r == null ? null : asBytes(r); return a !== null && b !== null && !a.equals(b); };
+      if (op === '=' || op === '==') return (l, r) => { const a = asBytes(l); const b = asBytes(r); return a !== null && b !== null && a.equals(b); };
+      if (op === '!=') return (l, r) => { const a = asBytes(l); const b = asBytes(r); return a !== null && b !== null && !a.equals(b); };
       break;
     }
     case 'num': {
@@ -407,8 +407,8 @@ function dynamicPred(cat: Cat, op: CmpOp, rhsShape: Shape, at: Node, what: strin
       break;
     }
     case 'ip': {
-      if (op === '=' || op === '==') return (l, r) => { const a = l == null ? null : ipKey(l); return a !== null && a === (r == null ? null : ipKey(r)); };
-      if (op === '!=') return (l, r) => { const a = l == null ? null : ipKey(l); const b = r == null ? null : ipKey(r); return a !== null && b !== null && a !== b; };
+      if (op === '=' || op === '==') return (l, r) => { const a = ipKey(l); return a !== null && a === ipKey(r); };
+      if (op === '!=') return (l, r) => { const a = ipKey(l); const b = ipKey(r); return a !== null && b !== null && a !== b; };
       break;
     }
     case 'net': break;
