@@ -79,12 +79,6 @@ export class Scanner {
     return { idx: this.idx, line: this.line, col: this.col };
   }
 
-  restore(p: Pos): void {
-    this.idx = p.idx;
-    this.line = p.line;
-    this.col = p.col;
-  }
-
   eof(): boolean {
     return this.idx >= this.src.length;
   }
@@ -116,18 +110,6 @@ export class Scanner {
     const start = this.idx;
     while (isBlank(this.peek())) this.advance(1);
     return this.idx > start;
-  }
-
-  /** True if the next character is a blank, or the end of input. */
-  atBlankOrEnd(): boolean {
-    return this.eof() || isBlank(this.peek());
-  }
-
-  /** Consume `s` if the input continues with it. */
-  literal(s: string): boolean {
-    if (!this.src.startsWith(s, this.idx)) return false;
-    this.advance(s.length);
-    return true;
   }
 
   /** Length of Identifier ::= [a-zA-Z][a-zA-Z0-9_]* at idx+off (0 if none). */
