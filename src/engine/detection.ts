@@ -8,7 +8,10 @@ import { StateFieldRegistry } from '../state/fields.js';
 import type { EvalContext } from '../state/inspector.js';
 import { CompiledFormat } from '../format/format.js';
 import { ContainerManager, makeContainerFields } from '../containers/index.js';
-import { EVENT_COUNT } from '../events/generated/event-table.js';
+import { EVENT_COUNT, EVENT_DIR, EVENT_NAME, PARAM_START, PARAM_NAME, PARAM_INFO, PARAM_TYPE, FLAG_TABLE } from '../events/generated/event-table.js';
+import { paramIndex } from '../state/evparams.js';
+import { renderParam, ParamText } from '../events/render.js';
+import type { FieldDef, FieldValue } from '../filter/field-api.js';
 import { makeBackend } from '../rules/backend.js';
 import { loadRules, readSources, type LoadOutput, type RulesSource } from '../rules/loader.js';
 import { LoadResult } from '../rules/result.js';
@@ -39,7 +42,75 @@ export function buildRegistry(manager?: ContainerManager): StateFieldRegistry {
   });
   const reg = new StateFieldRegistry();
   for (const d of defs) reg.add(d);
+  for (const name of ['evt.arg', 'evt.rawarg']) {
+    const base = reg.lookup(name);
+    if (base) reg.add(withAppendedParams(base, name === 'evt.rawarg'));
+  }
   return reg;
+}
+
+/**
+ * evt.arg.NAME / evt.rawarg.NAME for rules: the state fields answer from the 2022 parameter
+ * list (what sysdig 0.29.3 prints), but live events also carry the parameters the current
+ * event table appends (socket's domain, ptrace's request, setuid's uid…), which Falco's
+ * rules test. When the 2022 lookup finds nothing, look the name up among those too.
+ */
+function withAppendedParams(base: FieldDef<Ctx>, raw: boolean): FieldDef<Ctx> {
+  const pt = new ParamText();
+  return {
+    name: base.name, type: base.type, desc: base.desc, arg: base.arg, argKind: base.argKind,
+    isList: base.isList, deprecated: base.deprecated,
+    extract(ctx: Ctx, arg: string | number | undefined): FieldValue {
+      const v = base.extract(ctx, arg);
+      if (v !== null || typeof arg !== 'string') return v;
+      const ev = ctx.ev;
+      const i = paramIndex(ev.type, arg);
+      if (i < 0 || i >= ev.nparams || ev.plen[i] === 0) return null;
+      if (raw) {
+        const l = ev.plen[i], o = ev.poff[i];
+        if (l === 1) return ev.buf[o];
+        if (l === 2) return ev.buf.readUInt16LE(o);
+        if (l === 4) return ev.buf.readUInt32LE(o);
+        if (l === 8) return ev.buf.readBigUInt64LE(o);
+        return ev.buf.toString('utf8', o, o + l).replace(/\0+$/, '');
+      }
+      const names = flagNames(ev.type, i, ev);
+      if (names !== null) return names;
+      renderParam(ev, i, ctx.inspector.renderCtx, pt);
+      return pt.resolved !== '' ? pt.resolved : pt.value;
+    },
+  };
+}
+
+// PT_FLAGS8/16/32 and PT_ENUMFLAGS8/16/32 (and MODE).
+const FLAG_TYPES = new Set([28, 29, 30, 44, 45, 46]);
+const ENUM_TYPES = new Set([44, 45, 46]);
+
+/**
+ * Appended parameters often have no flag table in the table (socket's domain, ptrace's
+ * request); the enter event's parameter of the same name has it. Render its names the way
+ * evt.arg renders flags: "AF_PACKET", "PTRACE_TRACEME", "A|B".
+ */
+function flagNames(type: number, i: number, ev: Ctx['ev']): string | null {
+  const k = PARAM_START[type] + i;
+  if (!FLAG_TYPES.has(PARAM_TYPE[k])) return null;
+  let table = PARAM_INFO[k];
+  if (table < 0 && type > 0 && EVENT_DIR[type - 1] === 'E' && EVENT_NAME[type - 1] === EVENT_NAME[type]) {
+    const e = type - 1;
+    for (let j = PARAM_START[e]; j < PARAM_START[e + 1]; j++) if (PARAM_NAME[j] === PARAM_NAME[k]) { table = PARAM_INFO[j]; break; }
+  }
+  if (table < 0 || table >= FLAG_TABLE.length) return null;
+  const l = ev.plen[i], o = ev.poff[i];
+  const v = l === 1 ? ev.buf[o] : l === 2 ? ev.buf.readUInt16LE(o) : l === 4 ? ev.buf.readUInt32LE(o) : -1;
+  if (v < 0) return null;
+  const entries = FLAG_TABLE[table];
+  if (ENUM_TYPES.has(PARAM_TYPE[k])) {
+    for (const [n, x] of entries) if (x === v) return n;
+    return String(v);
+  }
+  const out: string[] = [];
+  for (const [n, x] of entries) if (x !== 0 && (v & x) === x) out.push(n);
+  return out.length ? out.join('|') : String(v);
 }
 
 export function makeDetectionBackend(registry: StateFieldRegistry): Backend {

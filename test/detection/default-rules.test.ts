@@ -99,7 +99,6 @@ os.execv("/proc/self/fd/%d" % fd, ["kestrel-memfd"])
   },
   'ptrace attach': {
     rule: 'Ptrace attach to process', needs: ['ptrace'],
-    todo: 'the probe does not fill ptrace request/pid (evt.arg.request is <NA>)',
     script: `${PY} -c '
 import ctypes, os, subprocess, time
 libc = ctypes.CDLL(None, use_errno=True)
@@ -113,7 +112,6 @@ p.kill(); p.wait()
   },
   'ptrace anti-debug (TRACEME)': {
     rule: 'Ptrace anti-debug', needs: ['ptrace'],
-    todo: 'the probe does not fill ptrace request/pid (evt.arg.request is <NA>)',
     script: `${PY} -c 'import ctypes; ctypes.CDLL(None).ptrace(0, 0, 0, 0)'`,
   },
   'symlink over /etc/shadow': {
@@ -135,7 +133,6 @@ p.kill(); p.wait()
   },
   'packet socket': {
     rule: 'Packet socket created', needs: ['socket'],
-    todo: 'the probe does not fill the socket exit event\'s domain (evt.arg.domain is <NA>)',
     script: `${PY} -c 'import socket; socket.socket(socket.AF_PACKET, socket.SOCK_RAW).close()'`,
   },
   'BPF program load': {
@@ -162,7 +159,6 @@ assert fd >= 0, ctypes.get_errno()
   },
   'non-root setuid(0)': {
     rule: 'Non-sudo setuid', needs: ['setuid'],
-    todo: 'the probe does not fill setuid\'s uid parameter (evt.arg.uid is <NA>)',
     script: `setpriv --reuid=65534 --regid=65534 --clear-groups ${PY} -c '
 import os
 try:
