@@ -12,6 +12,7 @@ import { concatPaths } from '../../src/state/paths.js';
 import { emptyHeader } from '../../src/capture/scap-header.js';
 import { ev, i64, u32, str, none, u64, tuple4, cloneX, execveX } from './events.js';
 import type { EventView } from '../../src/events/event-view.js';
+import { scapPath } from '../diff/sysdig-oracle.js';
 
 const reg = new StateFieldRegistry();
 function field(insp: Inspector, name: string): unknown {
@@ -146,7 +147,7 @@ test('setuid changes the user; procexit removes the thread after its event', () 
 });
 
 test('real capture: the fd of cat_write is named, then gone after close', async () => {
-  const src = new FileSource('/work/shared/data/scap/falco_trace_files_cat_write.scap', { sysdigCompat: true });
+  const src = new FileSource(scapPath('falco_trace_files_cat_write.scap'), { sysdigCompat: true });
   await src.open();
   let insp: Inspector | null = null;
   const seen = new Map<number, unknown>();
