@@ -203,3 +203,20 @@ test('append_output: extra_output, extra_fields (typed and formatted), match by 
   assert.equal(j.output_fields['container.id'], 'host');
   assert.equal(j.output_fields['container.name'], 'host');
 });
+
+test('live attach set: the rules\' event types plus the state\'s syscalls, nothing else', async () => {
+  const { attachSet, STATE_SYSCALLS } = await import('../../src/engine/live.js');
+  const f = join(dir, 'one.yaml');
+  writeFileSync(f, '- rule: p\n  desc: d\n  condition: evt.type = ptrace and proc.name = x\n  output: o\n  priority: INFO\n');
+  const det = loadDetection({ rulesFiles: [f] });
+  const set = attachSet(det.ruleset);
+  assert.equal(set.all, false);
+  assert.deepEqual(set.names, [...new Set([...STATE_SYSCALLS, 'ptrace'])].sort());
+  assert.equal(set.names.includes('read'), false);
+  const dflt = attachSet(loadDetection().ruleset);
+  for (const n of ['openat', 'execve', 'dup2', 'ptrace', 'symlinkat', 'linkat', 'finit_module', 'bpf', 'setns', 'socket', 'connect', 'fchmodat', 'unlinkat']) {
+    assert.ok(dflt.names.includes(n), n);
+  }
+  assert.equal(dflt.names.includes('read'), false);
+  assert.equal(dflt.names.includes('write'), false);
+});
