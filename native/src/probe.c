@@ -63,9 +63,6 @@ static int fail(struct kes_probe *p, int err, const char *fmt, ...)
 		/* last lines of the libbpf log */
 		const char *tail = g_log_len > 600 ? g_log + g_log_len - 600 : g_log;
 		snprintf(p->err + n, sizeof(p->err) - n, " (libbpf: %s)", tail);
-		size_t l = strlen(p->err);
-		while (l && (p->err[l - 1] == '\n' || p->err[l - 1] == ')'))
-			break;
 	}
 	return -1;
 }
