@@ -111,6 +111,7 @@ export class Collector {
     const prev = this.macros.get(info.name);
     if (!prev) throw new ItemError('LOAD_ERR_VALIDATE', ERROR_NO_PREVIOUS_MACRO, info.pos);
     prev.cond += ' ' + info.cond;
+    prev.condMap = undefined;
     prev.visibility = this.curIndex++;
   }
 
@@ -134,7 +135,7 @@ export class Collector {
     const prev = this.rules.get(u.name);
     if (!prev) throw new ItemError('LOAD_ERR_VALIDATE', ERROR_NO_PREVIOUS_RULE_APPEND, u.pos);
     if (!hasAnyValue(u)) throw new ItemError('LOAD_ERR_VALIDATE', 'Appended rule must have exceptions or condition property', u.pos);
-    if (u.cond) prev.cond += ' ' + u.cond;
+    if (u.cond) { prev.cond += ' ' + u.cond; prev.condMap = undefined; }
     if (u.output) prev.output += ' ' + u.output;
     if (u.desc) prev.desc += ' ' + u.desc;
     if (u.tags) prev.tags = sortedSet([...prev.tags, ...u.tags]);
@@ -164,7 +165,7 @@ export class Collector {
       if (!ex.fields) throw new ItemError('LOAD_ERR_VALIDATE', 'Rule exception item must have fields property with a list of fields', ex.pos);
       this.validateException(ex, prev.unknownSource);
     }
-    if (u.cond !== undefined) { prev.cond = u.cond; if (u.condPos) prev.condPos = u.condPos; }
+    if (u.cond !== undefined) { prev.cond = u.cond; if (u.condPos) prev.condPos = u.condPos; prev.condMap = u.condMap; }
     if (u.output !== undefined) prev.output = u.output;
     if (u.desc !== undefined) prev.desc = u.desc;
     if (u.tags !== undefined) prev.tags = u.tags;

@@ -98,6 +98,12 @@ function at(pos: Pos, off: number, text: string): string {
   return ` (at offset ${off} of the condition${flat.length > 160 ? '' : `: "${flat}"`})`;
 }
 
+/** The file position of `offset` in `text` when `text` is still the condition as read. */
+function posIn(info: { cond: string; condPos: Pos; condMap?: (o: number) => Pos | null }, text: string, offset: number): Pos {
+  if (offset < 0 || info.condMap === undefined || text !== info.cond) return info.condPos;
+  return info.condMap(offset) ?? info.condPos;
+}
+
 export interface CompileOutput<A, M, F> {
   rules: CompiledRule<M, F>[];
   macros: CompiledMacro<A>[];
@@ -116,7 +122,7 @@ export function compileAll<A, M, F>(col: Collector, backend: FilterBackend<A, M,
     const text = substituteLists(m.cond, lists);
     const r = backend.parse(text);
     if ('error' in r) {
-      res.error('LOAD_ERR_COMPILE_CONDITION', r.error + at(m.condPos, r.offset, text), m.condPos, `macro '${m.name}'`);
+      res.error('LOAD_ERR_COMPILE_CONDITION', r.error + at(m.condPos, r.offset, text), posIn(m, text, r.offset), `macro '${m.name}'`);
       broken.add(m.name);
       continue;
     }
@@ -226,7 +232,7 @@ function compileRule<A, M, F>(
   const text = substituteLists(condition, lists);
   const p = backend.parse(text);
   if ('error' in p) {
-    res.error('LOAD_ERR_COMPILE_CONDITION', p.error + at(r.condPos, p.offset, text), r.condPos, what);
+    res.error('LOAD_ERR_COMPILE_CONDITION', p.error + at(r.condPos, p.offset, text), posIn(r, text, p.offset), what);
     return null;
   }
   const rr = backend.resolveMacros(p.ast, macros);
@@ -240,10 +246,10 @@ function compileRule<A, M, F>(
   const c = backend.compile(rr.ast);
   if ('error' in c) {
     if (r.skipIfUnknownFilter && isUnknownFieldError(c.error)) {
-      res.warn('LOAD_UNKNOWN_FILTER', c.error, r.condPos, what);
+      res.warn('LOAD_UNKNOWN_FILTER', c.error, posIn(r, text, c.offset), what);
       return null;
     }
-    res.error('LOAD_ERR_COMPILE_CONDITION', c.error + at(r.condPos, c.offset, text), r.condPos, what);
+    res.error('LOAD_ERR_COMPILE_CONDITION', c.error + at(r.condPos, c.offset, text), posIn(r, text, c.offset), what);
     return null;
   }
   for (const w of c.warnings ?? []) res.warn('LOAD_COMPILE_CONDITION', w.error, r.condPos, what);

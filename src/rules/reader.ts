@@ -7,7 +7,7 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, type D
 import { PRIORITIES, type Priority } from '../outputs/alert.js';
 import type { LoadResult, Pos } from './result.js';
 import { Collector, ItemError, ERROR_OVERRIDE_APPEND, sortedSet } from './collector.js';
-import type { ExceptionEntry, ExceptionInfo, ListInfo, MacroInfo, PluginRequirement, RuleInfo, RuleUpdate } from './types.js';
+import type { CondMap, ExceptionEntry, ExceptionInfo, ListInfo, MacroInfo, PluginRequirement, RuleInfo, RuleUpdate } from './types.js';
 import { ENGINE_VERSION, compatibleWith, parseSemver, semverString } from './version.js';
 
 export const WARNING_APPEND = "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.";
@@ -37,7 +37,7 @@ export function parsePriority(s: string): Priority | null {
 /** One rules file being read: its source text, name and line index. */
 class FileCtx {
   readonly lc = new LineCounter();
-  constructor(readonly name: string, readonly res: LoadResult, readonly col: Collector) {}
+  constructor(readonly name: string, readonly res: LoadResult, readonly col: Collector, readonly src: string) {}
 
   pos(node: Node | null | undefined, fallback?: Pos): Pos {
     const off = node?.range?.[0];
@@ -87,6 +87,54 @@ class Item {
   }
 
   get pos(): Pos { return this.f.pos(this.map); }
+
+  /**
+   * For a condition scalar whose text can be laid back onto the source (one-line plain or
+   * quoted without escapes, multi-line plain, or a block scalar without blank or
+   * more-indented lines): offset in the text → file position. Otherwise undefined.
+   */
+  condMap(key: string): CondMap | undefined {
+    const n = this.node(key);
+    if (!isScalar(n) || !n.range) return undefined;
+    const value = String(n.value);
+    const src = this.f.src;
+    const [start, end] = n.range;
+    const file = this.f.name;
+    const at = (off: number): Pos => { const lp = this.f.lc.linePos(off); return { file, line: lp.line, col: lp.col }; };
+    // Source offsets of each character of `value`, built by matching the source lines.
+    const offs: number[] = [];
+    if (n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE') {
+      const inner = src.slice(start + 1, end - 1);
+      if (inner !== value) return undefined;
+      for (let i = 0; i < value.length; i++) offs.push(start + 1 + i);
+    } else {
+      let lineStart: number;
+      if (n.type === 'PLAIN') lineStart = start;
+      else if (n.type === 'BLOCK_FOLDED' || n.type === 'BLOCK_LITERAL') {
+        const nl = src.indexOf('\n', start);
+        if (nl < 0) return undefined;
+        lineStart = nl + 1;
+      } else return undefined;
+      const body = src.slice(lineStart, end);
+      const lines = body.split('\n');
+      let off = lineStart;
+      const pieces: { text: string; at: number }[] = [];
+      for (const l of lines) {
+        const lead = l.length - l.trimStart().length;
+        const text = n.type === 'PLAIN' ? l.trim() : l.slice(lead).trimEnd();
+        if (text !== '') pieces.push({ text, at: off + lead });
+        else if (pieces.length && off < end - 1) return undefined; // a blank line inside: folding differs
+        off += l.length + 1;
+      }
+      const sep = n.type === 'BLOCK_LITERAL' ? '\n' : ' ';
+      if (pieces.map((p) => p.text).join(sep) !== value.replace(/\s+$/, '')) return undefined;
+      for (let k = 0; k < pieces.length; k++) {
+        for (let i = 0; i < pieces[k].text.length; i++) offs.push(pieces[k].at + i);
+        offs.push(pieces[k].at + pieces[k].text.length);
+      }
+    }
+    return (o: number) => (o >= 0 && o < offs.length ? at(offs[o]) : null);
+  }
 
   str(key: string, optional: true): string | undefined;
   str(key: string, optional?: false): string;
@@ -179,7 +227,7 @@ class Item {
 
 /** Reads one rules file into the collector. Returns false if the YAML itself is unreadable. */
 export function readRulesFile(name: string, content: string, res: LoadResult, col: Collector): boolean {
-  const f = new FileCtx(name, res, col);
+  const f = new FileCtx(name, res, col, content);
   let docs: Doc[];
   try {
     docs = parseAllDocuments(content, { lineCounter: f.lc, schema: 'failsafe', uniqueKeys: false }) as unknown as Doc[];
@@ -321,7 +369,7 @@ function readMacro(it: Item): void {
   const ov = it.overrides(['condition'], ['condition']);
   if (append && (ov.append.size || ov.replace.size)) throw new ItemError('LOAD_ERR_YAML_VALIDATE', ERROR_OVERRIDE_APPEND, it.pos);
   append ||= ov.append.has('condition');
-  const info: MacroInfo = { name, cond, pos: it.pos, condPos: it.posOf('condition'), index: 0, visibility: 0 };
+  const info: MacroInfo = { name, cond, pos: it.pos, condPos: it.posOf('condition'), condMap: it.condMap('condition'), index: 0, visibility: 0 };
   if (append) it.f.col.appendMacro(info);
   else it.f.col.defineMacro(info);
 }
@@ -355,7 +403,7 @@ function readRule(it: Item): void {
     };
     const update = (set: Set<string>, kind: 'append' | 'replace'): RuleUpdate => {
       const u: RuleUpdate = { name, pos: it.pos };
-      if (take(set, kind, 'condition')) { u.cond = it.str('condition'); u.condPos = it.posOf('condition'); }
+      if (take(set, kind, 'condition')) { u.cond = it.str('condition'); u.condPos = it.posOf('condition'); u.condMap = it.condMap('condition'); }
       if (take(set, kind, 'exceptions')) u.exceptions = readExceptions(it, true);
       if (take(set, kind, 'output')) u.output = it.str('output').trim();
       if (take(set, kind, 'desc')) u.desc = it.str('desc');
@@ -401,7 +449,7 @@ function readRule(it: Item): void {
   const desc = it.str('desc');
   const priority = readPriority(it);
   const info: RuleInfo = {
-    name, cond, condPos: it.posOf('condition'), output, outputPos: it.posOf('output'), desc, priority,
+    name, cond, condPos: it.posOf('condition'), condMap: it.condMap('condition'), output, outputPos: it.posOf('output'), desc, priority,
     source: it.str('source', true) ?? 'syscall',
     enabled: it.bool('enabled') ?? true,
     warnEvttypes: it.bool('warn_evttypes') ?? true,

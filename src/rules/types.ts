@@ -4,6 +4,9 @@
 import type { Priority } from '../outputs/alert.js';
 import type { Pos } from './result.js';
 
+/** Offset in a condition's text → where that character is in the rules file (null: unknown). */
+export type CondMap = (offset: number) => Pos | null;
+
 export interface ListInfo {
   name: string;
   items: string[];
@@ -19,6 +22,8 @@ export interface MacroInfo {
   cond: string;
   pos: Pos;
   condPos: Pos;
+  /** Maps an offset in `cond` (as read) to its file position; absent once text was appended. */
+  condMap?: CondMap;
   index: number;
   visibility: number;
 }
@@ -43,6 +48,7 @@ export interface RuleInfo {
   name: string;
   cond: string;
   condPos: Pos;
+  condMap?: CondMap;
   output: string;
   outputPos: Pos;
   desc: string;
@@ -70,6 +76,7 @@ export interface RuleUpdate {
   pos: Pos;
   cond?: string;
   condPos?: Pos;
+  condMap?: CondMap;
   output?: string;
   desc?: string;
   tags?: string[];

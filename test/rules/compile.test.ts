@@ -55,9 +55,10 @@ test('unknown field: LOAD_ERR_COMPILE_CONDITION; with skip-if-unknown-filter a L
     R('c', 'evt.type = open', '  skip-if-unknown-filter: true\n').replace('o %proc.name', 'o %proc.nosuch'),
   );
   assert.deepEqual(out.result.errors.map((e) => [at(e), e.message.split(' (at')[0]]), [
-    ['LOAD_ERR_COMPILE_CONDITION@f0.yaml:3:14', "unknown field 'proc.nosuch'"],
+    // The position is the field's own: line 3, column 14 + 20.
+    ['LOAD_ERR_COMPILE_CONDITION@f0.yaml:3:34', "unknown field 'proc.nosuch'"],
   ]);
-  assert.deepEqual(out.result.warnings.map(at), ['LOAD_UNKNOWN_FILTER@f1.yaml:3:14', 'LOAD_UNKNOWN_FILTER@f2.yaml:4:11']);
+  assert.deepEqual(out.result.warnings.map(at), ['LOAD_UNKNOWN_FILTER@f1.yaml:3:34', 'LOAD_UNKNOWN_FILTER@f2.yaml:4:11']);
   assert.deepEqual(out.rules, []);
 });
 
@@ -123,4 +124,20 @@ test('the compiled rules keep load order (a redefinition keeps its place); unkno
   const out = load(R('a', 'evt.type = open') + R('b', 'evt.type = open') + R('k', 'ka.verb = x', '  source: k8s_audit\n'), R('a', 'evt.type = connect'));
   assert.deepEqual(out.rules.map((r) => r.name), ['a', 'b']);
   assert.deepEqual(evtTypeNames(out.rules[0].evtTypes!), ['connect']);
+});
+
+test('compile errors point into the condition: plain, quoted, folded and literal block scalars', () => {
+  const out = load([
+    '- rule: a', '  desc: d', '  condition: >', '    evt.type = open', '      and proc.nosuch = 1', '  output: o', '  priority: INFO',
+    '- rule: b', '  desc: d', '  condition: |', '    evt.type = open', '    and fd.nosuch = 1', '  output: o', '  priority: INFO',
+    '- rule: c', '  desc: d', '  condition: "evt.type = open and user.nosuch = 1"', '  output: o', '  priority: INFO',
+    '- rule: d', '  desc: d', '  condition: evt.type = open', '    and proc.nosuch2 = 1', '  output: o', '  priority: INFO',
+  ].join('\n') + '\n');
+  // A more-indented folded line keeps its newline, so rule a falls back to the condition start.
+  assert.deepEqual(out.result.errors.map(at), [
+    'LOAD_ERR_COMPILE_CONDITION@f0.yaml:3:14',
+    'LOAD_ERR_COMPILE_CONDITION@f0.yaml:12:9',
+    'LOAD_ERR_COMPILE_CONDITION@f0.yaml:17:35',
+    'LOAD_ERR_COMPILE_CONDITION@f0.yaml:23:9',
+  ]);
 });

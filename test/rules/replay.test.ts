@@ -170,7 +170,7 @@ test('kestrel run with rules errors starts nothing and exits 3; rules validate r
   writeFileSync(bad, '- rule: x\n  desc: d\n  condition: evt.type = open and nosuch.field = 1\n  output: o\n  priority: INFO\n- macro: m\n  condition: and\n');
   const r = run(['run', '-r', bad, '--replay', SCAP + 'falco_empty.scap']);
   assert.equal(r.code, 3);
-  assert.match(r.err, /bad\.yaml:3:14: error LOAD_ERR_COMPILE_CONDITION: unknown field 'nosuch\.field'/);
+  assert.match(r.err, /bad\.yaml:3:34: error LOAD_ERR_COMPILE_CONDITION: unknown field 'nosuch\.field'/);
   const v = run(['rules', 'validate', bad]);
   assert.equal(v.code, 3);
   assert.match(v.out, /bad\.yaml:7:14: error LOAD_ERR_COMPILE_CONDITION: /);
