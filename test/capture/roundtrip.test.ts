@@ -87,7 +87,7 @@ test('-q decodes everything and prints nothing', () => {
 });
 
 test('inspect errors map to exit codes', () => {
-  assert.equal(kestrel(['inspect']).status, 2);
+  assert.equal(kestrel(['inspect', '-r', join(DATA, 'libs_sample.scap'), '-n', 'many']).status, 2);
   assert.equal(kestrel(['inspect', '-r', '/nonexistent.scap']).status, 1);
   const bad = join(tmp, 'bad.scap');
   execFileSync('sh', ['-c', `head -c 1000 ${join(DATA, 'libs_sample.scap')} > ${bad}`]);
