@@ -110,7 +110,7 @@ export interface CompileOutput<A, M, F> {
   lists: ExpandedList[];
 }
 
-export function compileAll<A, M, F>(col: Collector, backend: FilterBackend<A, M, F>, res: LoadResult, appendOutput: readonly AppendOutput[] = []): CompileOutput<A, M, F> {
+export function compileAll<A, M, F>(col: Collector, backend: FilterBackend<A, M, F>, res: LoadResult, appendOutput: readonly AppendOutput[] = [], isField?: (name: string) => boolean): CompileOutput<A, M, F> {
   const lists = expandLists(col.lists.ordered, col.lists.byName);
 
   // Macros: parse each (after list substitution), then resolve macro references with
@@ -161,7 +161,7 @@ export function compileAll<A, M, F>(col: Collector, backend: FilterBackend<A, M,
   const rules: CompiledRule<M, F>[] = [];
   for (const r of col.rules.ordered) {
     if (r.unknownSource) continue;
-    const c = compileRule(r, lists, all, broken, used, backend, res, appendOutput);
+    const c = compileRule(r, lists, all, broken, used, backend, res, appendOutput, isField);
     if (c) rules.push(c);
   }
   rules.sort((a, b) => a.index - b.index);
@@ -179,9 +179,27 @@ export function compileAll<A, M, F>(col: Collector, backend: FilterBackend<A, M,
 function compileRule<A, M, F>(
   r: RuleInfo, lists: ExpandedList[], macros: ReadonlyMap<string, A>, broken: ReadonlySet<string>,
   used: Set<string>, backend: FilterBackend<A, M, F>, res: LoadResult, appendOutput: readonly AppendOutput[],
+  isField?: (name: string) => boolean,
 ): CompiledRule<M, F> | null {
   const what = `rule '${r.name}'`;
   let condition = r.cond;
+  if (r.exceptions.length && isField) {
+    // A bare value naming a field stays a string literal (use val() or a transformer to compare
+    // two fields); Falco warns about it.
+    for (const ex of r.exceptions) {
+      const scalars: string[] = [];
+      const walk = (e: { isList: boolean; item: string; items: readonly { isList: boolean; item: string; items: readonly unknown[] }[] }): void => {
+        if (!e.isList) scalars.push(e.item);
+        else for (const x of e.items) walk(x as never);
+      };
+      for (const v of ex.values) walk(v);
+      for (const v of scalars) {
+        if (/^[a-z]+\.[a-z0-9_.]+(\[[^\]]*\])?$/i.test(v) && isField(v)) {
+          res.warn('LOAD_COMPILE_CONDITION', `'${v}' may be a valid field misused as a const string value`, ex.pos, what);
+        }
+      }
+    }
+  }
   if (r.exceptions.length) {
     const e = buildExceptionCondition(condition, r.exceptions);
     if ('error' in e) {

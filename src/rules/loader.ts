@@ -61,7 +61,7 @@ export function loadRules<A, M, F>(sources: readonly RulesSource[], opts: LoadOp
   for (const s of sources) readRulesFile(s.name, s.content, res, col);
   checkPlugins(col, opts.plugins ?? BUILTIN_PLUGINS, res);
   let out: CompileOutput<A, M, F> = { rules: [], macros: [], lists: [] };
-  if (opts.backend) out = compileAll(col, opts.backend, res, opts.appendOutput);
+  if (opts.backend) out = compileAll(col, opts.backend, res, opts.appendOutput, opts.isField);
   return { ...out, result: res, collector: col, requiredEngine: col.requiredEngine };
 }
 

@@ -141,3 +141,10 @@ test('compile errors point into the condition: plain, quoted, folded and literal
     'LOAD_ERR_COMPILE_CONDITION@f0.yaml:23:9',
   ]);
 });
+
+test('an exception value that names a field is a string literal, with Falco\'s warning', () => {
+  const out = load(R('r', 'evt.type = open', '  exceptions:\n    - name: e\n      fields: [proc.name]\n      comps: [=]\n      values: [[proc.pname]]\n'));
+  assert.deepEqual(out.result.errors, []);
+  assert.deepEqual(out.result.warnings.map((w) => [at(w), w.message]), [["LOAD_COMPILE_CONDITION@f0.yaml:7:7", "'proc.pname' may be a valid field misused as a const string value"]]);
+  assert.equal(out.rules[0].condition, '(evt.type = open) and not (( proc.name = proc.pname))');
+});
