@@ -46,17 +46,17 @@ export interface RunResult {
  * by pid for multi-threaded children via `alsoTids`) until its procexit arrives (or
  * timeoutMs). Events are copied out of the reused view.
  */
-export async function runCaptured(src: LiveSource, bin: string, args: string[], opts: { cwd?: string; timeoutMs?: number; matchTids?: (tid: number, pid: number) => boolean } = {}): Promise<RunResult> {
+export async function runCaptured(src: LiveSource, bin: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; matchTids?: (tid: number, pid: number) => boolean } = {}): Promise<RunResult> {
   // Flush whatever is pending from earlier activity.
   await src.nextBatch(() => {});
-  const child = spawn(bin, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(bin, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'inherit'] });
   const pid = child.pid!;
   let stdout = '';
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   const events: Captured[] = [];
   const match = opts.matchTids ?? ((tid: number, p: number) => tid === p);
-  const deadline = Date.now() + (opts.timeoutMs ?? 5000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 15000);
   let sawExit = false;
   let code: number | null = null;
   let exitedFlag = false;

@@ -27,8 +27,12 @@ static __always_inline void extract__dentry_names(struct kes_ev *e, struct dentr
 	for (int i = 0; i < KES_PATH_DEPTH; i++) {
 		struct dentry *parent = READ_KERN(d, d_parent);
 		if (d == mnt_root || d == parent) {
-			if (d != mnt_root)
-				break; /* detached or pseudo filesystem root */
+			if (d != mnt_root) {
+				/* a pseudo-filesystem dentry (memfd, pipe, socket) is its own parent: keep
+				 * its name, so a memfd shows as /memfd:NAME */
+				names[i] = (__u64)READ_KERN(d, d_name.name);
+				break;
+			}
 			struct mount *mp = READ_KERN(mnt, mnt_parent);
 			if (mp == mnt)
 				break; /* the namespace root */

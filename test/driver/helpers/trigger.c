@@ -267,6 +267,17 @@ int main(int argc, char **argv)
 			char b1[8], b2[32];
 			struct iovec rv[2] = {{b1, 8}, {b2, 32}};
 			report("readv", syscall(SYS_readv, fd, rv, 2));
+		} else if (!strcmp(a, "memfd-exec")) {
+			/* copy /bin/true into a memfd and execute it from there (fexecve) */
+			int mfd = syscall(SYS_memfd_create, "kes-memfd", 0);
+			int src = open("/bin/true", O_RDONLY);
+			char buf[65536];
+			ssize_t n;
+			while ((n = read(src, buf, sizeof(buf))) > 0)
+				write(mfd, buf, n);
+			char *av[] = {"from-memfd", NULL}, *ev[] = {NULL};
+			syscall(SYS_execveat, mfd, "", av, ev, 0x1000 /* AT_EMPTY_PATH */);
+			report("execveat-failed", -1);
 		} else if (!strcmp(a, "exit")) {
 			fflush(stdout);
 			syscall(SYS_exit_group, (int)num(argv[i]));
