@@ -220,3 +220,15 @@ test('live attach set: the rules\' event types plus the state\'s syscalls, nothi
   assert.equal(dflt.names.includes('read'), false);
   assert.equal(dflt.names.includes('write'), false);
 });
+
+test('kestrel run --disable-tag / --enable-rule select rules in command-line order', () => {
+  const base = ['run', '-r', rulesFile, '-o', 'rule_matching=all', '--replay', SCAP + 'libs_e2e_test_ipv6_client.scap'];
+  const all = run(base);
+  assert.equal(all.code, 0, all.err);
+  assert.equal(all.out.trim().split('\n').length, 4);
+  const r = run([...base, '--disable-rule', '*connect', '--enable-rule', 'Any*']);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n');
+  assert.equal(lines.length, 2);
+  for (const l of lines) assert.match(l, /: Debug connect /);
+});

@@ -10,6 +10,7 @@ import { startOperations } from '../../../server/operations.js';
 import { fileURLToPath } from 'node:url';
 import { loadDetection, appendOutputFromConfig, type Detection } from '../../../engine/detection.js';
 import { DetectionEngine } from '../../../engine/engine.js';
+import type { RuleSelector } from '../../../rules/ruleset.js';
 import { FileSource } from '../../../capture/file-source.js';
 import { formatMessage } from '../../../rules/result.js';
 import { ContainerManager } from '../../../containers/index.js';
@@ -35,15 +36,23 @@ const USAGE = `usage: kestrel run [options]
       --replay FILE     run the rules over a capture file instead of the live system
   -M, --duration SECS   stop after SECS seconds
   -v, --verbose         print rule loading warnings
+      --enable-rule PAT / --disable-rule PAT    enable/disable rules by name (* wildcards)
+      --enable-tag TAG / --disable-tag TAG      enable/disable rules carrying a tag
+                        (repeatable; applied in the order given, after all rules files)
 `;
 
 export const command: Command = {
   name: 'run',
   summary: 'detect threats live (or --replay a capture) with the default or given rules',
   async run(args: string[]): Promise<number> {
-    const { values } = parseArgs({
+    const { values, tokens } = parseArgs({
       args,
+      tokens: true,
       options: {
+        'enable-rule': { type: 'string', multiple: true },
+        'disable-rule': { type: 'string', multiple: true },
+        'enable-tag': { type: 'string', multiple: true },
+        'disable-tag': { type: 'string', multiple: true },
         rules: { type: 'string', short: 'r', multiple: true },
         config: { type: 'string', short: 'c' },
         option: { type: 'string', short: 'o', multiple: true },
@@ -66,7 +75,21 @@ export const command: Command = {
     // Live runs fetch container metadata from the runtimes; replays only know what the file says.
     const manager = replay ? new ContainerManager({ docker: false, podman: false, containerd: false, cri: false }) : new ContainerManager();
     const rulesFiles = values.rules?.length ? values.rules : cfg.rules_files;
-    const load = (): Detection => loadDetection({ rulesFiles, manager, matching: cfg.rule_matching, minPriority: minPriority(cfg), appendOutput: appendOutputFromConfig(cfg.append_output) });
+    // Falco's `rules:` selection (enable/disable by name wildcard or tag), in command-line order.
+    const selectors: RuleSelector[] = [];
+    for (const t of tokens ?? []) {
+      if (t.kind !== 'option' || t.value === undefined) continue;
+      if (t.name === 'enable-rule') selectors.push({ action: 'enable', rule: t.value });
+      else if (t.name === 'disable-rule') selectors.push({ action: 'disable', rule: t.value });
+      else if (t.name === 'enable-tag') selectors.push({ action: 'enable', tag: t.value });
+      else if (t.name === 'disable-tag') selectors.push({ action: 'disable', tag: t.value });
+    }
+    const loadRaw = (): Detection => loadDetection({ rulesFiles, manager, matching: cfg.rule_matching, minPriority: minPriority(cfg), appendOutput: appendOutputFromConfig(cfg.append_output) });
+    const load = (): Detection => {
+      const d = loadRaw();
+      if (selectors.length) d.ruleset.select(selectors);
+      return d;
+    };
     const det = load();
     const res = det.load.result;
     for (const m of res.errors) process.stderr.write(formatMessage(m, 'error') + '\n');
