@@ -45,6 +45,11 @@ test('a trailing filter selects the same lines as sysdig', { skip }, () => {
   same(['-r', scapPath('falco_trace_files_connect_localhost.scap'), 'fd.typechar = 4 or fd.typechar = u']);
 });
 
+test('-n counts the events that pass the filter, like sysdig', { skip }, () => {
+  same(['-r', scapPath(BUFFERS), '-n', '135']);
+  same(['-r', scapPath(BUFFERS), '-n', '3', 'evt.type = open']);
+});
+
 test('a format without * skips events with missing fields, like sysdig', { skip }, () => {
   same(['-r', scapPath('libs_sample.scap'), '-p', '%evt.num %fd.name %proc.pname']);
 });

@@ -242,10 +242,10 @@ export const command: Command = {
       const json = values.json === true;
       const each = (ev: EventView) => {
         if (n >= limit) return;
-        // -n counts events read, like sysdig's -n.
+        // -n counts the events that pass the filter (all of them without one), like sysdig's.
+        if (!admit(ev)) return;
         n++;
-        const pass = admit(ev);
-        if (!pass || insp!.hidden(ev)) return;
+        if (insp!.hidden(ev)) return;
         const line = json ? fmt.json(insp!.ctx, JSON_OPTS) : fmt.format(insp!.ctx);
         if (line !== null) { out.push(line + '\n'); insp!.shown(ev); }
       };
