@@ -397,6 +397,17 @@ f('proc.is_vpgid_leader', 'bool', 'true if this process is the leader of the pro
 f('proc.vpid', 'int64', 'the id of the process generating the event as seen from its current PID namespace', T((c, t) => (t.vpid === -1 ? null : t.vpid)));
 f('proc.pvpid', 'int64', 'the id of the parent process as seen from its current PID namespace', T((c, t) => c.inspector.threads.parent(t)?.vpid ?? null));
 f('proc.is_exe_writable', 'bool', "true if this process' executable file is writable by the same user that spawned the process", T((c, t) => t.exeWritable));
+f('proc.is_exe_upper_layer', 'bool', "true if this process' executable file is in the upper layer of an overlayfs (written after the container started)", T((c, t) => t.exeUpperLayer));
+f('proc.is_exe_lower_layer', 'bool', "true if this process' executable file is in a lower layer of an overlayfs (from the image)", T((c, t) => t.exeLowerLayer));
+f('proc.is_exe_from_memfd', 'bool', "true if the executable is an anonymous memory file (memfd_create) executed through its fd", T((c, t) => t.exeFromMemfd));
+// The exe_ino fields come from execve's appended parameters: 2022 captures lack them (0 = unknown,
+// shown as 0 as libsinsp does); the durations are null unless both times are known and ordered.
+f('proc.exe_ino', 'int64', 'the inode number of the executable file on disk', T((c, t) => t.exeIno));
+f('proc.exe_ino.ctime', 'abstime', 'last status change time (ctime) of the executable file, ns since the epoch', T((c, t) => t.exeInoCtime));
+f('proc.exe_ino.mtime', 'abstime', 'last modification time (mtime) of the executable file, ns since the epoch', T((c, t) => t.exeInoMtime));
+f('proc.exe_ino.ctime_duration_proc_start', 'abstime', 'nanoseconds between the ctime of the executable file and the start (clone) of the process', T((c, t) => (t.cloneTs !== 0n && t.exeInoCtime !== 0n && t.cloneTs > t.exeInoCtime ? t.cloneTs - t.exeInoCtime : null)));
+f('proc.exe_ino.ctime_duration_pidns_start', 'abstime', 'nanoseconds between the start of the PID namespace and the ctime of the executable file, when the namespace started first', T((c, t) => (t.pidnsInitStartTs !== 0n && t.exeInoCtime !== 0n && t.exeInoCtime > t.pidnsInitStartTs ? t.exeInoCtime - t.pidnsInitStartTs : null)));
+f('proc.pidns_init_start_ts', 'uint64', 'start time (ns since the epoch) of the init process of the PID namespace of the process', T((c, t) => t.pidnsInitStartTs));
 f('proc.cmdnargs', 'uint64', 'the number of command line args (proc.args)', T((c, t) => t.args.length));
 f('proc.cmdlenargs', 'uint64', 'the total count of characters in the command line args (proc.args), without separators', T((c, t) => t.args.reduce((n, a) => n + a.length, 0)));
 f('proc.nthreads', 'uint64', 'the number of alive threads of the process generating the event', T((c, t) => { let n = 0; for (const x of c.inspector.threads.map.values()) if (x.pid === t.pid) n++; return n; }));

@@ -99,7 +99,12 @@ const P = {
   trustedExepath: paramIndexTable('trusted_exepath'), capInh: paramIndexTable('cap_inheritable'),
   capPerm: paramIndexTable('cap_permitted'), capEff: paramIndexTable('cap_effective'),
   euid: paramIndexTable('euid'), egid: paramIndexTable('egid'), newfd: paramIndexTable('newfd'),
+  exeIno: paramIndexTable('exe_ino'), exeInoCtime: paramIndexTable('exe_ino_ctime'),
+  exeInoMtime: paramIndexTable('exe_ino_mtime'), pidnsInit: paramIndexTable('pidns_init_start_ts'),
 };
+
+/** PPM_EXE_* bits of execve's flags in the current table (2022 had only WRITABLE). */
+const EXE_WRITABLE = 1, EXE_UPPER_LAYER = 2, EXE_FROM_MEMFD = 4, EXE_LOWER_LAYER = 8;
 
 /** PPM clone flags used here. */
 const CL_CLONE_FILES = 1 << 0, CL_CLONE_THREAD = 1 << 13;
@@ -628,7 +633,15 @@ export class Inspector {
     const pg = P.pgid[type] >= 0 ? P.pgid[type] : P.vpgid[type];
     if (pg >= 0 && pg < ev.nparams) t.vpgid = int(ev, pg);
     if (P.loginuid[type] >= 0 && P.loginuid[type] < ev.nparams) t.loginuid = int(ev, P.loginuid[type]);
-    if (P.flags[type] >= 0 && P.flags[type] < ev.nparams) t.exeWritable = (uint(ev, P.flags[type]) & 1) !== 0;
+    if (P.flags[type] >= 0 && P.flags[type] < ev.nparams) {
+      const fl = uint(ev, P.flags[type]);
+      t.exeWritable = (fl & EXE_WRITABLE) !== 0; t.exeUpperLayer = (fl & EXE_UPPER_LAYER) !== 0;
+      t.exeLowerLayer = (fl & EXE_LOWER_LAYER) !== 0; t.exeFromMemfd = (fl & EXE_FROM_MEMFD) !== 0;
+    }
+    // Appended (current table) parameters: absent from 2022 captures, which leaves them unknown.
+    if (P.exeIno[type] >= 0 && P.exeIno[type] < ev.nparams) {
+      t.exeIno = uint(ev, P.exeIno[type]); t.exeInoCtime = u64(ev, P.exeInoCtime[type]); t.exeInoMtime = u64(ev, P.exeInoMtime[type]);
+    } else { t.exeIno = 0; t.exeInoCtime = 0n; t.exeInoMtime = 0n; }
     if (P.capInh[type] >= 0 && P.capInh[type] < ev.nparams) { t.capInheritable = u64(ev, P.capInh[type]); t.capPermitted = u64(ev, P.capPerm[type]); t.capEffective = u64(ev, P.capEff[type]); }
     if (P.uid[type] >= 0 && P.uid[type] < ev.nparams) t.uid = int(ev, P.uid[type]);
     if (P.gid[type] >= 0 && P.gid[type] < ev.nparams) t.gid = int(ev, P.gid[type]);
@@ -691,8 +704,15 @@ export class Inspector {
     if (pm) {
       c.sid = pm.sid; c.vpgid = pm.vpgid; c.loginuid = parent!.loginuid; c.tty = pm.tty; c.env = pm.env;
       c.root = pm.root; c.exeWritable = pm.exeWritable;
+      c.exeUpperLayer = pm.exeUpperLayer; c.exeLowerLayer = pm.exeLowerLayer; c.exeFromMemfd = pm.exeFromMemfd;
+      c.exeIno = pm.exeIno; c.exeInoCtime = pm.exeInoCtime; c.exeInoMtime = pm.exeInoMtime;
+      c.pidnsInitStartTs = pm.pidnsInitStartTs;
       c.capInheritable = parent!.capInheritable; c.capPermitted = parent!.capPermitted; c.capEffective = parent!.capEffective;
       c.fds = (flags & (CL_CLONE_FILES | CL_CLONE_THREAD)) !== 0 ? pm.fds : pm.fds.clone();
+    }
+    if (P.pidnsInit[type] >= 0 && P.pidnsInit[type] < ev.nparams && ev.plen[P.pidnsInit[type]] === 8) {
+      const pt = u64(ev, P.pidnsInit[type]);
+      if (pt !== 0n) c.pidnsInitStartTs = pt;
     }
     c.cloneTs = ts;
     c.lastAccessMs = Number(ts / 1000000n);

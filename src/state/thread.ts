@@ -33,6 +33,16 @@ export class ThreadInfo {
   pfmajor = 0;
   pfminor = 0;
   exeWritable = false;
+  /** PPM_EXE_UPPER_LAYER / PPM_EXE_LOWER_LAYER / PPM_EXE_FROM_MEMFD bits of execve's flags. */
+  exeUpperLayer = false;
+  exeLowerLayer = false;
+  exeFromMemfd = false;
+  /** Inode number and ctime/mtime (ns since the epoch) of the executable; 0 = unknown. */
+  exeIno = 0;
+  exeInoCtime = 0n;
+  exeInoMtime = 0n;
+  /** Start time (ns since the epoch) of the init process of the thread's PID namespace; 0n = unknown. */
+  pidnsInitStartTs = 0n;
   capInheritable = 0n;
   capPermitted = 0n;
   capEffective = 0n;

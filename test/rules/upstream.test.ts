@@ -10,21 +10,11 @@ import { formatMessage } from '../../src/rules/result.js';
 
 const D = '/work/shared/data/rules/';
 
-// Rules that need fields the state layer does not provide yet (executable inode facts from
-// the probe). They are the only load errors allowed; once the fields exist the errors go
-// away and this list can only shrink (a new error anywhere fails the test).
-const KNOWN_GAPS = new Map([
-  ['Drop and execute new binary in container', 'needs proc.exe_ino.ctime / proc.exe_ino.mtime / proc.exe_ino.ctime_duration_proc_start'],
-  ['Fileless execution via memfd_create', 'needs proc.is_exe_from_memfd'],
-]);
 const FILES = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => D + f);
 
-test('stable + incubating + sandbox load with no errors beyond the known field gaps; event types match the reference', () => {
+test('stable + incubating + sandbox load with zero errors; event types match the reference', () => {
   const det = loadDetection({ rulesFiles: FILES });
-  const errs = det.load.result.errors.filter((m) => !KNOWN_GAPS.has(m.item.replace(/^rule '(.*)'$/, '$1'))).map((m) => formatMessage(m, 'error'));
-  assert.deepEqual(errs, []);
-  const gaps = det.load.result.errors.map((m) => m.item.replace(/^rule '(.*)'$/, '$1'));
-  if (gaps.length) console.log(`# upstream rules not compiled yet (known gaps): ${gaps.join('; ')}`);
+  assert.deepEqual(det.load.result.errors.map((m) => formatMessage(m, 'error')), []);
   const expected = new Map<string, string>();
   const tsv = readFileSync('/work/shared/reference/upstream-rules-per-rule.tsv', 'utf8').trim().split('\n');
   const head = tsv[0].split('\t');
@@ -35,7 +25,7 @@ test('stable + incubating + sandbox load with no errors beyond the known field g
     expected.set(c[ci], c[ei]);
     if (c[en] === 'False') disabled++;
   }
-  assert.equal(det.load.rules.length + gaps.length, expected.size);
+  assert.equal(det.load.rules.length, expected.size);
   assert.equal(det.load.rules.filter((r) => !r.enabled).length, disabled);
   const mismatches: string[] = [];
   for (const r of det.load.rules) {
@@ -69,8 +59,7 @@ test('upstream stable rules over every capture: no errors, and the (hand-checked
   // tty, no ssh on another port, no netcat, no ptrace/dup/module events...), so each capture
   // must be processed without error and raise no alert.
   const det = loadDetection({ rulesFiles: [D + 'falco_rules.yaml'] });
-  const unexpected = det.load.result.errors.filter((m) => !KNOWN_GAPS.has(m.item.replace(/^rule '(.*)'$/, '$1')));
-  assert.deepEqual(unexpected.map((m) => formatMessage(m, 'error')), []);
+  assert.deepEqual(det.load.result.errors.map((m) => formatMessage(m, 'error')), []);
   const { readdirSync } = await import('node:fs');
   const { FileSource } = await import('../../src/capture/file-source.js');
   const { DetectionEngine } = await import('../../src/engine/engine.js');
