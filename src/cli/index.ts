@@ -1,14 +1,7 @@
 // kestrel CLI entry. Thin: picks the command, runs it, maps typed errors to exit codes.
 // Each command lives in src/cli/commands/<name>/index.ts and exports `command: Command`.
 import { KestrelError, EXIT } from '../errors.js';
-import type { Command } from './command.js';
-
-// The command table is loaded on demand: importing every command pulls in gRPC, fastify and
-// the rules engine (~0.5 s). Commands used in pipelines load only their own module.
-const FAST: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
-  inspect: () => import('./commands/inspect/index.js'),
-};
-let COMMANDS: readonly Command[] = [];
+import { COMMANDS } from './commands.js';
 
 function usage(): string {
   const lines = ['usage: kestrel <command> [options]', '', 'commands:'];
@@ -19,20 +12,18 @@ function usage(): string {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const fast = name !== undefined && Object.hasOwn(FAST, name) ? FAST[name] : undefined;
-  if (fast !== undefined) return (await fast()).command.run(rest);
-  COMMANDS = (await import('./commands.js')).COMMANDS;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
     return name === undefined ? EXIT.USAGE : EXIT.OK;
   }
   if (name === '--version' || name === '-v') return main(['version']);
-  const cmd: Command | undefined = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  // Only the command being run is loaded (the table holds loaders, not modules).
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`kestrel: unknown command '${name}'\n${usage()}\n`);
     return EXIT.USAGE;
   }
-  return cmd.run(rest);
+  return (await entry.load()).command.run(rest);
 }
 
 main(process.argv.slice(2)).then(

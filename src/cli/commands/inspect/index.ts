@@ -11,18 +11,16 @@ import { parseArgs } from 'node:util';
 import { KestrelError } from '../../../errors.js';
 import type { Command } from '../../command.js';
 import { FileSource } from '../../../capture/file-source.js';
-import { ScapWriter } from '../../../capture/scap-writer.js';
 import type { EventView } from '../../../events/event-view.js';
 import { decodeAll, SockAddr, SockTuple } from '../../../events/params.js';
-import { Inspector } from '../../../state/inspector.js';
+import type { Inspector } from '../../../state/inspector.js';
 import type { CompiledFilter } from '../../../filter/compile.js';
-import { CompiledFormat, DEFAULT_FORMAT, type ValueCompiler } from '../../../format/format.js';
-import { renderArgsMode, type BufferMode } from '../../../format/args.js';
-import { StateFieldRegistry } from '../../../state/fields.js';
+import type { ValueCompiler } from '../../../format/format.js';
+import type { BufferMode } from '../../../format/args.js';
+import type { StateFieldRegistry } from '../../../state/fields.js';
 import type { EvalContext } from '../../../state/inspector.js';
 import type { ContainerManager } from '../../../containers/index.js';
 import { EVENT_COUNT } from '../../../events/generated/event-table.js';
-import { liveSource, stopOn, PairWriter } from '../../../capture/live-cli.js';
 import type { EventSource } from '../../../capture/types.js';
 
 const HELP = `usage: kestrel inspect -r FILE [options] [FILTER]
@@ -143,6 +141,11 @@ export const command: Command = {
     let manager: ContainerManager | null = null;
     let containerInfoFromEvent: typeof import('../../../containers/index.js').containerInfoFromEvent | null = null;
     let registry: StateFieldRegistry | null = null;
+    // The state, fields and formats are loaded only when used (`-q` and `-w` without a filter
+    // need none of them): module loading is a visible part of a short command's run time.
+    const stateMod = needState ? await import('../../../state/inspector.js') : null;
+    const fmtMod = printing ? await import('../../../format/format.js') : null;
+    const argsMod = printing ? await import('../../../format/args.js') : null;
     if (needState) {
       if (/\b(container|k8s)\./.test(`${values.print ?? ''} ${filterText}`)) {
         const cont = await import('../../../containers/index.js');
@@ -150,27 +153,30 @@ export const command: Command = {
         manager = new cont.ContainerManager({ docker: false, podman: false, containerd: false, cri: false });
         containerInfoFromEvent = cont.containerInfoFromEvent;
         registry = det.buildRegistry(manager);
-      } else registry = new StateFieldRegistry();
+      } else registry = new (await import('../../../state/fields.js')).StateFieldRegistry();
     }
     // Transformers (%tolower(proc.name)) need the filter compiler: loaded only when used.
-    const fmtText = values.print ?? DEFAULT_FORMAT;
+    const fmtText = values.print ?? fmtMod?.DEFAULT_FORMAT ?? '';
     let valueCompiler: ValueCompiler | undefined;
     if (printing && /%[0-9]*[a-z_]+\(/.test(fmtText)) {
       const { compileValueExpr } = await import('../../../filter/compile.js');
       valueCompiler = (t) => compileValueExpr<EvalContext>(t, registry!);
     }
-    const format = printing ? new CompiledFormat(fmtText, registry!, { valueCompiler }) : null;
+    const format = fmtMod !== null ? new fmtMod.CompiledFormat(fmtText, registry!, { valueCompiler }) : null;
     const filter: CompiledFilter<EvalContext> | null = filterText !== ''
       ? (await import('../../../filter/compile.js')).compileFilter<EvalContext>(filterText, registry!) : null;
-    const liveSrc = live ? liveSource({ snaplen: values.snaplen !== undefined ? Number(values.snaplen) : undefined }) : null;
+    // Live capture (the probe, /proc snapshot) and the writer are loaded only when used: they
+    // are most of this command's module graph and reading a file needs neither.
+    const liveCli = live || values.write ? await import('../../../capture/live-cli.js') : null;
+    const liveSrc = live ? liveCli!.liveSource({ snaplen: values.snaplen !== undefined ? Number(values.snaplen) : undefined }) : null;
     const src: EventSource = liveSrc ?? new FileSource(values.read!, { sysdigCompat: !values['all-events'] });
     await src.open();
-    const unstop = liveSrc !== null ? stopOn(liveSrc, seconds) : () => {};
+    const unstop = liveSrc !== null ? liveCli!.stopOn(liveSrc, seconds) : () => {};
     let insp: Inspector | null = null;
     /** Runs the state on one event; true when it passes the filter. */
     const admit = (ev: EventView): boolean => {
       if (insp === null) {
-        insp = new Inspector(ev);
+        insp = new stateMod!.Inspector(ev);
         insp.seed(src.header);
         const m = manager;
         if (m !== null) {
@@ -181,7 +187,7 @@ export const command: Command = {
           };
         }
         const mode: BufferMode = values['print-hex'] ? 'hex' : values['print-ascii'] ? 'ascii' : values.verbose || values.json ? 'full' : 'normal';
-        if (mode !== 'normal') insp.argsRenderer = (e, rc) => renderArgsMode(e, rc, mode);
+        if (mode !== 'normal') insp.argsRenderer = (e, rc) => argsMod!.renderArgsMode(e, rc, mode);
       }
       if ((ev.type === 272 || ev.type === 324) && manager !== null && containerInfoFromEvent !== null) {
         const r = containerInfoFromEvent(ev);
@@ -200,11 +206,12 @@ export const command: Command = {
     try {
       if (values.write) {
         const gzip = values.compress === true || values.write.endsWith('.gz');
+        const { ScapWriter } = await import('../../../capture/scap-writer.js');
         const w = await ScapWriter.create(values.write, { gzip, keepNewEvents: values['keep-new-events'] === true });
         try {
           w.writeHeader(src.header);
           // live events are exits only: write each with its synthesized enter (E/X pairs)
-          const pairs = live ? new PairWriter((e) => w.writeEvent(e)) : null;
+          const pairs = live ? new liveCli!.PairWriter((e) => w.writeEvent(e)) : null;
           let n = 0;
           while (n < limit) {
             const more = await src.nextBatch((ev) => {
