@@ -21,7 +21,64 @@ interface Plan {
 
 const NO_PLAN: Plan = { enterType: -1, from: new Int8Array(0) };
 
+/** Current-table exits the probe writes for fidelity, and the 2022 pair they become in files. */
+const DUP_1_X = 367, DUP2_X = 363, DUP3_X = 365, BPF_2_X = 369;
+const DUP_E = 124, DUP_X = 125, BPF_E = 296, BPF_X = 297;
+
 export class EnterSynth {
+  private readonly legacyBuf = [Buffer.alloc(256), Buffer.alloc(256)];
+  private readonly legacyViews = [new EventView(), new EventView()];
+
+  /** Writes an event (header from `like`, the given type and params) into legacyBuf[slot]. */
+  private build(slot: 0 | 1, like: EventView, type: number, tsDelta: bigint, params: Buffer[]): EventView | null {
+    let size = EVENT_HEADER_SIZE + 2 * params.length;
+    for (const p of params) size += p.length;
+    const b = this.legacyBuf[slot]!;
+    if (size > b.length) return null;
+    b.writeBigUInt64LE(like.buf.readBigUInt64LE(like.off) - tsDelta, 0);
+    like.buf.copy(b, 8, like.off + 8, like.off + 16);
+    b.writeUInt32LE(size, 16);
+    b.writeUInt16LE(type, 20);
+    b.writeUInt32LE(params.length, 22);
+    let p = EVENT_HEADER_SIZE + 2 * params.length;
+    params.forEach((q, i) => { b.writeUInt16LE(q.length, EVENT_HEADER_SIZE + 2 * i); q.copy(b, p); p += q.length; });
+    const v = this.legacyViews[slot]!;
+    if (v.load(b, 0, size, like.cpu, 0) !== null) return null;
+    v.num = like.num;
+    return v;
+  }
+
+  /**
+   * For the current-table exits the probe emits where the 2022 event lacks a needed
+   * argument (dup family: oldfd; bpf: cmd), the 2022 E/X pair sysdig 0.29.3 reads; null for
+   * every other event.
+   */
+  legacyPair(ev: EventView): [EventView, EventView] | null {
+    const t = ev.type;
+    const param = (i: number) => ev.buf.subarray(ev.poff[i]!, ev.poff[i]! + ev.plen[i]!);
+    if (t === DUP_1_X || t === DUP2_X || t === DUP3_X) {
+      if (ev.nparams < 2) return null;
+      const e = this.build(0, ev, DUP_E, 1n, [param(1)]);
+      const x = this.build(1, ev, DUP_X, 0n, [param(0)]);
+      return e && x ? [e, x] : null;
+    }
+    if (t === BPF_2_X) {
+      if (ev.nparams < 2) return null;
+      const res = ev.buf.readBigInt64LE(ev.poff[0]!);
+      const cmd = ev.buf.readUInt32LE(ev.poff[1]!);
+      const cmdParam = Buffer.alloc(8);
+      cmdParam.writeBigInt64LE(BigInt(cmd));
+      // res_or_fd DYN: selector 0 = FD for a created map/program, 1 = ERRNO otherwise
+      const dyn = Buffer.alloc(9);
+      dyn[0] = res >= 0n && (cmd === 0 || cmd === 5) ? 0 : 1;
+      dyn.writeBigInt64LE(res, 1);
+      const e = this.build(0, ev, BPF_E, 1n, [cmdParam]);
+      const x = this.build(1, ev, BPF_X, 0n, [dyn]);
+      return e && x ? [e, x] : null;
+    }
+    return null;
+  }
+
   private readonly plans: (Plan | undefined)[] = [];
   private buf = Buffer.alloc(1 << 16);
   private readonly view = new EventView();

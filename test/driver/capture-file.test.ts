@@ -19,7 +19,7 @@ test('live capture → scap file → sysdig -r shows the same syscalls in order'
   const trigger = buildHelper('trigger');
   const dir = mkdtempSync(join(tmpdir(), 'kes-cap-'));
   const file = join(dir, 'live.scap');
-  const src = new LiveSource({ syscalls: ['execve', 'openat', 'close', 'read', 'write', 'fork', 'procexit', 'mkdir', 'unlink'], snapshot: true });
+  const src = new LiveSource({ syscalls: ['execve', 'openat', 'close', 'read', 'write', 'fork', 'procexit', 'mkdir', 'unlink', 'dup2', 'bpf'], snapshot: true });
   await src.open();
   const w = await ScapWriter.create(file);
   w.writeHeader(src.header);
@@ -27,7 +27,7 @@ test('live capture → scap file → sysdig -r shows the same syscalls in order'
   const expected: string[] = [];
   try {
     await src.nextBatch(() => {});
-    const child = spawn(trigger, ['openat', 'cwd', '/etc/hostname', '0', '0', 'close', 'last', 'fs', dir, 'fork', 'exit', '0'], { stdio: 'ignore' });
+    const child = spawn(trigger, ['openat', 'cwd', '/etc/hostname', '0', '0', 'close', 'last', 'fs', dir, 'fork', 'fds', 'more-cred', 'exit', '0'], { stdio: 'ignore' });
     const pid = child.pid!;
     const done = new Promise<void>((r) => child.on('close', () => r()));
     let exited = false;
@@ -46,8 +46,10 @@ test('live capture → scap file → sysdig -r shows the same syscalls in order'
         if (!started) return;
         if (ev.type === 186 && ev.tid === pid) sawExit = true;
         pairs.event(ev);
-        if (ev.type !== 186) expected.push(`> ${EVENT_NAME[ev.type]}`);
-        expected.push(`${ev.type === 186 ? '>' : '<'} ${EVENT_NAME[ev.type]}`);
+        // dup2 (DUP2_X) and bpf (BPF_2_X) are current-table events; files get 2022 pairs
+        const name = ev.type === 363 ? 'dup' : EVENT_NAME[ev.type];
+        if (ev.type !== 186) expected.push(`> ${name}`);
+        expected.push(`${ev.type === 186 ? '>' : '<'} ${name}`);
       });
       await w.drain();
     }
@@ -64,4 +66,6 @@ test('live capture → scap file → sysdig -r shows the same syscalls in order'
   assert.ok(lines.some((l) => l.startsWith(`< mkdir res=0 path=${dir}/sub`)), 'mkdir args');
   assert.ok(lines.some((l) => /^< execve res=0 exe=.*trigger args=openat/.test(l)), 'execve exit args');
   assert.ok(lines.filter((l) => l.startsWith('< fork')).length === 2, 'fork exit in parent and child');
+  assert.ok(lines.some((l) => /^> dup fd=\d+/.test(l)) && lines.some((l) => /^< dup res=50/.test(l)), 'dup2 → 2022 dup pair (enter fd = oldfd, exit res = newfd)');
+  assert.ok(lines.some((l) => /^> bpf cmd=9999/.test(l)) && lines.some((l) => /^< bpf res_or_fd=-22/.test(l)), 'bpf → 2022 bpf pair');
 });

@@ -146,8 +146,8 @@ test('fds: pipe2, dup2, fcntl(F_DUPFD_CLOEXEC), eventfd2', async () => {
   const p = one(r, 61);
   assert.deepEqual([i64(p.params[0]!), i64(p.params[1]!), i64(p.params[2]!)], [0, res(r, 'fd0'), res(r, 'fd1')]);
   assert.ok(u64(p.params[3]!) > 0n, 'pipe inode');
-  const dup = one(r, 125);
-  assert.equal(i64(dup.params[0]!), 50);
+  const dup = one(r, 363); // DUP2_X: res, oldfd, newfd
+  assert.deepEqual(dup.params.map((p) => i64(p)), [50, res(r, 'fd0'), 50]);
   const fc = one(r, 151);
   assert.deepEqual([i64(fc.params[0]!), i64(fc.params[1]!), u8(fc.params[2]!)], [60, res(r, 'fd1'), 26]);
   const ev = one(r, 63);

@@ -99,17 +99,14 @@ static __always_inline void fill_ptrace(struct kes_ev *e, struct pt_regs *r, lon
 }
 KES_EXIT_PROG(ptrace, KES_SYSCALL_PTRACE_X, KES_SYSCALL_PTRACE_X_NPARAMS_ALL, KES_CAT_SECURITY, fill_ptrace)
 
+/* bpf → the current table's BPF_2_X (fd/res, cmd): rules need the command (BPF_PROG_LOAD),
+ * which the 2022 BPF_X lacks. Files for sysdig 0.29.3 get a 2022 BPF E/X pair. */
 static __always_inline void fill_bpf(struct kes_ev *e, struct pt_regs *r, long ret)
 {
-	__u64 cmd = ARG(0);
-	__u8 *d = &e->buf[e->pos & KES_EV_MASK];
-	/* res_or_fd: selector 0 = FD for the fd-creating commands that succeeded, 1 = ERRNO */
-	d[0] = (ret >= 0 && (cmd == 0 /* MAP_CREATE */ || cmd == 5 /* PROG_LOAD */)) ? 0 : 1;
-	__s64 v = ret;
-	__builtin_memcpy(d + 1, &v, 8);
-	store__len(e, 9);
+	store__s64(e, ret);                 /* fd (or negative errno) */
+	store__u32(e, ARG(0));              /* cmd: PPM_BPF_* = Linux BPF_* command numbers */
 }
-KES_EXIT_PROG(bpf, KES_SYSCALL_BPF_X, KES_SYSCALL_BPF_X_NPARAMS, KES_CAT_SECURITY, fill_bpf)
+KES_EXIT_PROG(bpf, KES_SYSCALL_BPF_2_X, KES_SYSCALL_BPF_2_X_NPARAMS, KES_CAT_SECURITY, fill_bpf)
 
 /* Generic events: ID (PPM_SC_*) + nativeID (the x86-64 syscall number). */
 #define KES_GENERIC(sc, ppm_sc, native)                                               \

@@ -1,14 +1,28 @@
 /* fd creation and I/O: dup/dup2/dup3, fcntl, pipe/pipe2, eventfd(2), signalfd(4),
  * timerfd_create, inotify_init(1), userfaultfd, read, write. */
 
-/* dup, dup2 and dup3 all map to the 2022 dup event (res only). */
+/* dup, dup2, dup3 → the current table's DUP_1/DUP2/DUP3 exits, which carry oldfd/newfd (the
+ * 2022 DUP_X has only res, so the state could not tell which fd was copied). Files written
+ * for sysdig 0.29.3 get them back as 2022 DUP E/X pairs (src/capture/enter-synth.ts). */
 static __always_inline void fill_dup(struct kes_ev *e, struct pt_regs *r, long ret)
 {
-	store__s64(e, ret);
+	store__s64(e, ret);                 /* res */
+	store__s64(e, FDARG(0));            /* oldfd */
 }
-KES_EXIT_PROG(dup, KES_SYSCALL_DUP_X, KES_SYSCALL_DUP_X_NPARAMS, KES_CAT_IO, fill_dup)
-KES_EXIT_PROG(dup2, KES_SYSCALL_DUP_X, KES_SYSCALL_DUP_X_NPARAMS, KES_CAT_IO, fill_dup)
-KES_EXIT_PROG(dup3, KES_SYSCALL_DUP_X, KES_SYSCALL_DUP_X_NPARAMS, KES_CAT_IO, fill_dup)
+static __always_inline void fill_dup2(struct kes_ev *e, struct pt_regs *r, long ret)
+{
+	store__s64(e, ret);                 /* res */
+	store__s64(e, FDARG(0));            /* oldfd */
+	store__s64(e, FDARG(1));            /* newfd */
+}
+static __always_inline void fill_dup3(struct kes_ev *e, struct pt_regs *r, long ret)
+{
+	fill_dup2(e, r, ret);
+	store__u32(e, (ARG(2) & L_O_CLOEXEC) ? KES_FILE_FLAGS_O_CLOEXEC : 0); /* flags */
+}
+KES_EXIT_PROG(dup, KES_SYSCALL_DUP_1_X, KES_SYSCALL_DUP_1_X_NPARAMS, KES_CAT_IO, fill_dup)
+KES_EXIT_PROG(dup2, KES_SYSCALL_DUP2_X, KES_SYSCALL_DUP2_X_NPARAMS, KES_CAT_IO, fill_dup2)
+KES_EXIT_PROG(dup3, KES_SYSCALL_DUP3_X, KES_SYSCALL_DUP3_X_NPARAMS, KES_CAT_IO, fill_dup3)
 
 static __always_inline __u8 flags__fcntl(__u64 cmd)
 {
