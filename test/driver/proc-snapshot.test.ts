@@ -29,7 +29,12 @@ test('snapshot: threads, users, groups, interfaces, and typed fds of a live proc
   const d = mkdtempSync(join(tmpdir(), 'kes-snap-'));
   const child = spawn('python3', ['-c', PY, d], { cwd: d, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const line = await new Promise<string>((res) => child.stdout!.once('data', (b: Buffer) => res(b.toString())));
+    // the whole first line (a pipe may deliver it in pieces)
+    const line = await new Promise<string>((res) => {
+      let acc = '';
+      const on = (b: Buffer) => { acc += b.toString(); if (acc.includes('\n')) { child.stdout!.off('data', on); res(acc.split('\n')[0]!); } };
+      child.stdout!.on('data', on);
+    });
     const [port, cport, srvFd, cliFd, accFd, usFd, rFd, wFd, eFd, fFd, dFd] = line.trim().split(' ').map(Number) as number[];
     const h = await snapshotProc();
     const pid = child.pid!;
@@ -52,6 +57,7 @@ test('snapshot: threads, users, groups, interfaces, and typed fds of a live proc
     assert.equal(p.capEffective, BigInt('0x' + /CapEff:\s*(\w+)/.exec(st)![1]));
 
     const fds = new Map(h.fds.get(pid)!.map((f) => [f.fd, f]));
+    for (const fd of [srvFd, cliFd, accFd, usFd, rFd, wFd, eFd, fFd, dFd]) assert.ok(fds.has(fd!), `fd ${fd} in the snapshot (${line}): ${[...fds.keys()].join(',')}`);
     const srv = fds.get(srvFd!)!;
     assert.equal(srv.type, FdType.IPV4_SERVSOCK);
     assert.equal(srv.sport, port);
