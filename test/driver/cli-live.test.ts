@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,4 +65,10 @@ test('a full ring drops events and counts them per category', async () => {
   } finally {
     await src.close();
   }
+});
+
+test('without root the live capture fails with KES_PROBE_LOAD naming the cause and -r', () => {
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, KESTREL, 'inspect', '-M', '1'], { encoding: 'utf8' });
+  assert.equal(r.status, 4, r.stderr);
+  assert.match(r.stderr, /cannot load the eBPF probe: live capture needs root .*uid 65534.*-r FILE.*\[KES_PROBE_LOAD\]/);
 });
