@@ -1,6 +1,7 @@
 // Round trip through the real CLI and the real oracle: `kestrel inspect -r X -w Y`, then
 // sysdig 0.29.3 must print exactly the same lines for Y as for X.
 import { test } from 'node:test';
+import { SHARED_DIR } from '../support/shared-dir.js';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, readFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { ScapReader } from '../../src/capture/scap-reader.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const CLI = join(ROOT, 'bin/kestrel.js');
-const DATA = '/work/shared/data/scap';
+const DATA = SHARED_DIR + '/data/scap';
 const UNREADABLE_BY_SYSDIG = new Set(['libs_e2e_curl_google_comments.scap']);
 const FILES = readdirSync(DATA).filter((f) => f.endsWith('.scap') && !UNREADABLE_BY_SYSDIG.has(f)).sort();
 // A wide -p format: process/thread state from PL/FDL/UL (fd.dev excluded: sysdig prints

@@ -1,6 +1,7 @@
 // Corrupt input never crashes, hangs or allocates without bound: every failure is a
 // KestrelError naming the byte offset and the block type.
 import { test } from 'node:test';
+import { SHARED_DIR } from '../support/shared-dir.js';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { ScapWriter } from '../../src/capture/scap-writer.js';
 import { loadCapture, walk, type Walk } from './scap-walk.js';
 
-const DATA = '/work/shared/data/scap';
+const DATA = SHARED_DIR + '/data/scap';
 // The smallest sample (gzip on disk, 41 KB uncompressed), legacy blocks: MI IL UL PL_V6 FDL EV.
 const BASE = loadCapture(join(DATA, 'falco_trace_files_cat_write.scap'));
 const W = walk(BASE);

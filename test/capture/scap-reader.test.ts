@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { SHARED_DIR } from '../support/shared-dir.js';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { ScapReader } from '../../src/capture/scap-reader.js';
 import { FileSource } from '../../src/capture/file-source.js';
 import { loadCapture, walk } from './scap-walk.js';
 
-const DATA = '/work/shared/data/scap';
+const DATA = SHARED_DIR + '/data/scap';
 const FILES = readdirSync(DATA).filter((f) => f.endsWith('.scap')).sort();
 
 async function readAll(r: ScapReader): Promise<{ events: number; types: Map<number, number> }> {

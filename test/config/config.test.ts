@@ -1,5 +1,6 @@
 // Config loading: Falco's key names, defaults, -o overrides, errors that name key and position.
 import assert from 'node:assert/strict';
+import { SHARED_DIR } from '../support/shared-dir.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -43,7 +44,7 @@ test('defaults: Falco keys with kestrel defaults', () => {
 });
 
 test("Falco's own default falco.yaml loads (all its keys are known)", () => {
-  const r = loadConfig({ file: '/work/shared/reference/falco-default-config.yaml' });
+  const r = loadConfig({ file: SHARED_DIR + '/reference/falco-default-config.yaml' });
   assert.equal(r.config.engine.kind, 'modern_ebpf');
   assert.deepEqual(r.config.rules_files, ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d']);
   assert.equal(r.files[0]!.sha256.length, 64);
