@@ -183,3 +183,18 @@ export function isNamespaceIsolated(pid: number, procRoot = '/proc'): boolean {
   if (ns === null) return false;
   return ns.pid !== host.pid && ns.mnt !== host.mnt;
 }
+
+// ---- the state layer's view --------------------------------------------------------------
+
+const defaultResolver = new CgroupResolver();
+
+/**
+ * The 12-char container id of a thread's cgroup lines, '' for the host: what the thread table
+ * stores (sinsp's empty container id) when no ContainerManager answers (capture-file replay,
+ * `kestrel inspect` without container lookups). Same parser as the manager, default options.
+ */
+export function containerIdFromCgroups(lines: readonly string[]): string {
+  if (lines.length === 0) return '';
+  const r = defaultResolver.resolve(lines);
+  return r.type === 'host' ? '' : r.id;
+}

@@ -30,12 +30,18 @@ import type { ContainerInfo, ContainerMount, ContainerRef } from './types.js';
 
 export interface ContainerFieldAccess<C> {
   cgroups(ctx: C): readonly string[] | null | undefined;
+  /**
+   * Optional: an identity the event itself names (capture-file container events, tid -1),
+   * which wins over the cgroups; undefined = ask the cgroups.
+   */
+  ref?(ctx: C): ContainerRef | undefined;
   pid?(ctx: C): number;
   evtTs?(ctx: C): bigint;
 }
 
 /** The container identity of the event's thread, or null when the event has no thread. */
 export function containerRefOf<C>(m: ContainerManager, a: ContainerFieldAccess<C>, ctx: C): ContainerRef | null {
+  if (a.ref !== undefined) { const r = a.ref(ctx); if (r !== undefined) return r; }
   const cg = a.cgroups(ctx);
   if (cg === null || cg === undefined) return null;
   return m.refFor(cg);
@@ -81,7 +87,9 @@ export function makeContainerFields<C>(m: ContainerManager, a: ContainerFieldAcc
   // thread's cgroup array → identity is memoised (an identity check, before the WeakMap).
   let lastCg: readonly string[] | null = null;
   let lastRef: ContainerRef | null = null;
+  const explicit = a.ref;
   const ref = (ctx: C): ContainerRef | null => {
+    if (explicit !== undefined) { const r = explicit(ctx); if (r !== undefined) return r; }
     const cg = a.cgroups(ctx);
     if (cg === null || cg === undefined) return null;
     if (cg !== lastCg) {

@@ -183,6 +183,17 @@ export class ContainerManager {
     return v;
   }
 
+  /**
+   * The identity of a container already known by id (full or 12-char), e.g. preloaded from a
+   * capture file's container event; null otherwise. Never starts a fetch. Container events
+   * (tid -1) name their container this way rather than through a thread's cgroups.
+   */
+  knownRef(id: string): ContainerRef | null {
+    if (id === '' || id === 'host') return null;
+    const e = this.byFull.get(id) ?? this.byShort.get(id.slice(0, 12));
+    return e === undefined ? null : e.ref;
+  }
+
   /** Forget a process (its exit), so a later process with the same pid is checked afresh. */
   forgetPid(pid: number): void {
     this.nsCache.delete(pid);

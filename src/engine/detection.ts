@@ -37,6 +37,9 @@ export function buildRegistry(manager?: ContainerManager): StateFieldRegistry {
   const m = manager ?? new ContainerManager({ docker: false, podman: false, containerd: false, cri: false });
   const defs = makeContainerFields<Ctx>(m, {
     cgroups: (ctx) => (ctx.thread === null ? null : ctx.thread.cgroups),
+    // Container events (tid -1) sit on a pseudo-thread without cgroups that carries the event's
+    // container id: their container.* fields describe that container, as in sinsp.
+    ref: (ctx) => (ctx.thread !== null && ctx.thread.tid === -1 && ctx.thread.containerId !== '' ? m.knownRef(ctx.thread.containerId) ?? undefined : undefined),
     pid: (ctx) => (ctx.thread === null ? -1 : ctx.thread.pid),
     evtTs: (ctx) => ctx.ev.ts(),
   });

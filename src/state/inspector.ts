@@ -17,7 +17,7 @@ import { paramIndexTable, int, uint, str, strList, u64 } from './evparams.js';
 import { FdInfo, FdTable, L4, ROLE_CLIENT, ROLE_SERVER, tupleName, ipToString, ipv4ToString } from './fdinfo.js';
 import { ThreadInfo, ThreadTable } from './thread.js';
 import { concatPaths } from './paths.js';
-import { containerIdFromCgroups } from './cgroups.js';
+import { containerIdFromCgroups } from '../containers/cgroup.js';
 
 const EF_CREATES_FD = 1 << 0, EF_DESTROYS_FD = 1 << 1, EF_USES_FD = 1 << 2;
 export const EF_ANY_FD = EF_CREATES_FD | EF_DESTROYS_FD | EF_USES_FD;
