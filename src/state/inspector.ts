@@ -263,8 +263,9 @@ export class Inspector {
         // Exact while the difference stays below 2^53 ns (104 days).
         if (t.enterHi !== 0 || t.enterLo !== 0) t.latency = (tsHi - t.enterHi) * 4294967296 + (tsLo - t.enterLo);
         if ((eflags & EF_USES_FD) !== 0) {
-          // Live exit-only events carry the fd; files take it from the enter event.
-          const fi = P.fd[type];
+          // Live exit-only events carry the fd (the dup family as `oldfd`: the fd being copied);
+          // files take it from the enter event.
+          const fi = P.fd[type] >= 0 ? P.fd[type] : P.oldfd[type];
           if (fi >= 0 && fi < ev.nparams && ev.plen[fi] === 8) t.lastEventFd = int(ev, fi, -1);
           else if (!ctx.enterValid) t.lastEventFd = -1;
         } else if ((eflags & EF_CREATES_FD) !== 0) {
