@@ -35,19 +35,17 @@ export class FileSource implements EventSource {
   }
 
   async open(): Promise<void> {
-    this.reader = await ScapReader.open(this.path, this.opts);
+    // The reader skips and numbers events itself: the consumer's callback is called directly.
+    const typesBelow = this.opts.sysdigCompat === true ? Math.min(EVENT_MAX_2022, this.opts.typesBelow ?? Infinity) : this.opts.typesBelow;
+    this.reader = await ScapReader.open(this.path, { ...this.opts, typesBelow });
     this.hdr = this.reader.header;
   }
 
   async nextBatch(onEvent: (ev: EventView) => void): Promise<boolean> {
     const r = this.reader;
     if (r === null || this.ended) return false;
-    const compat = this.opts.sysdigCompat === true;
-    const more = await r.nextBatch((ev) => {
-      if (compat && ev.type >= EVENT_MAX_2022) return;
-      ev.num = ++this.num;
-      onEvent(ev);
-    });
+    const more = await r.nextBatch(onEvent);
+    this.num = r.delivered;
     if (!more) this.ended = true;
     return more;
   }
