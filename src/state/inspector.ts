@@ -140,6 +140,11 @@ export interface InspectorOptions {
   maxThreads?: number;
 }
 
+/** u32 little-endian by byte arithmetic (inlined; offsets are checked by EventView.load). */
+function le32(b: Buffer, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+
 export class Inspector {
   readonly threads: ThreadTable;
   readonly users = new Map<number, UserEntry>();
@@ -217,7 +222,10 @@ export class Inspector {
     if (this.pendingThread >= 0) { this.threads.remove(this.pendingThread); this.pendingThread = -1; }
 
     // The timestamp as two u32 halves: no BigInt on the hot path (they allocate).
-    const tsLo = ev.buf.readUInt32LE(ev.off), tsHi = ev.buf.readUInt32LE(ev.off + 4);
+    // (byte arithmetic: Buffer.readUInt32LE validates its offset on every call)
+    const eb = ev.buf, eo = ev.off;
+    const tsLo = (eb[eo]! | (eb[eo + 1]! << 8) | (eb[eo + 2]! << 16) | (eb[eo + 3]! << 24)) >>> 0;
+    const tsHi = (eb[eo + 4]! | (eb[eo + 5]! << 8) | (eb[eo + 6]! << 16) | (eb[eo + 7]! << 24)) >>> 0;
     const nowMs = tsHi * 4294.967296 + tsLo / 1e6;
     const type = ev.type;
     // evt.reltime counts from the first event that is not a container event (those may carry ts 0).
@@ -523,9 +531,9 @@ export class Inspector {
     // switch_6 (the most frequent event of all): fixed layout, read in place.
     if (type === 152 && ev.nparams >= 6 && ev.plen[1] === 8 && ev.plen[2] === 8 && ev.plen[3] === 4 && ev.plen[4] === 4 && ev.plen[5] === 4) {
       const b = ev.buf, po = ev.poff;
-      t.pfmajor = b.readUInt32LE(po[1] + 4) * 4294967296 + b.readUInt32LE(po[1]);
-      t.pfminor = b.readUInt32LE(po[2] + 4) * 4294967296 + b.readUInt32LE(po[2]);
-      t.vmsizeKb = b.readUInt32LE(po[3]); t.vmrssKb = b.readUInt32LE(po[4]); t.vmswapKb = b.readUInt32LE(po[5]);
+      t.pfmajor = le32(b, po[1] + 4) * 4294967296 + le32(b, po[1]);
+      t.pfminor = le32(b, po[2] + 4) * 4294967296 + le32(b, po[2]);
+      t.vmsizeKb = le32(b, po[3]); t.vmrssKb = le32(b, po[4]); t.vmswapKb = le32(b, po[5]);
       return;
     }
     const vs = P.vmSize[type];
