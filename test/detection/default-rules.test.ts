@@ -66,7 +66,6 @@ const CASES: Record<string, Case> = {
   },
   'reverse shell: dup2 of a loopback TCP socket onto stdin': {
     rule: 'Reverse shell', needs: ['dup2', 'socket', 'connect'],
-    todo: 'the probe reports dup2 as the old 1-parameter dup event (no oldfd/newfd), so fd.type is that of the replaced fd',
     script: `${PY} -c '
 import os, socket
 l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
@@ -137,7 +136,6 @@ p.kill(); p.wait()
   },
   'BPF program load': {
     rule: 'BPF program loaded', needs: ['bpf'],
-    todo: 'no bpf events arrive from the probe yet',
     script: `${PY} -c '
 import ctypes, struct
 libc = ctypes.CDLL(None, use_errno=True)
