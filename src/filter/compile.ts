@@ -19,7 +19,8 @@
 // Semantics follow libsinsp: a check on an unavailable (null) value is false, whatever the
 // operator (`!=` included); `exists` is true iff the value is available; `not` then inverts.
 
-import RE2 from 're2';
+import type RE2 from 're2';
+import { createRequire } from 'node:module';
 import type { CmpOp, Expr, FieldRef, Lhs, ListValue, Modifier, Node, Pos, Rhs, Transformer, TransformerArg, Value } from './ast.js';
 import { FilterError, type FilterErrorCode } from './errors.js';
 import type { FieldDef, FieldRegistry, FieldType, FieldValue } from './field-api.js';
@@ -197,7 +198,15 @@ function parseNet(v: Value, what: string): IpNet {
   return n;
 }
 
+// re2 is a native addon (~10-15 ms to load): loaded on the first regex a filter uses, so
+// filters without one (and `kestrel inspect` replays) do not pay for it.
+let re2Ctor: typeof RE2 | null = null;
+function loadRe2(): typeof RE2 {
+  return re2Ctor ??= createRequire(import.meta.url)('re2') as typeof RE2;
+}
+
 function makeRegex(v: Value): RE2 {
+  const RE2 = loadRe2();
   let re: RE2;
   try {
     // Validate the pattern alone first: only a pattern that compiles on its own (balanced
