@@ -2,7 +2,7 @@
 // over the real condition compiler and output templates, and loading rules into a Ruleset.
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { compileFilter } from '../filter/compile.js';
+import { compileFilter, compileValueExpr } from '../filter/compile.js';
 import type { Expr } from '../filter/ast.js';
 import { StateFieldRegistry } from '../state/fields.js';
 import type { EvalContext } from '../state/inspector.js';
@@ -124,7 +124,8 @@ export function makeDetectionBackend(registry: StateFieldRegistry): Backend {
     },
     compileOutput(fmt) {
       // Falco prepends '*' to every rule output: a missing field prints <NA>, the alert is kept.
-      const f = new CompiledFormat('*' + fmt, registry);
+      // Transformers (%tolower(proc.name)) compile through the filter's value expressions.
+      const f = new CompiledFormat('*' + fmt, registry, { valueCompiler: (t) => compileValueExpr<Ctx>(t, registry) });
       const deprecated = f.fields.filter((x) => x.def.deprecated).map((x) => x.text);
       return { format: f, deprecated };
     },

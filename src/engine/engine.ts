@@ -22,6 +22,7 @@ import type { ContainerManager } from '../containers/index.js';
 import { containerInfoFromEvent, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E } from '../containers/scap-json.js';
 
 const EF_UNUSED = 1 << 6;
+const PPME_PROCEXIT_E = 16, PPME_PROCEXIT_1_E = 186;
 
 /** RUN_ON[t] = 1 when rules are evaluated on events of type t. */
 export const RUN_ON: Uint8Array = (() => {
@@ -108,6 +109,12 @@ export class DetectionEngine {
     if ((t === PPME_CONTAINER_JSON_E || t === PPME_CONTAINER_JSON_2_E) && this.opts.manager) {
       const r = containerInfoFromEvent(ev);
       if (r !== null && r.ok) this.opts.manager.preload(r.info);
+    }
+    // A process exit frees its pid: the manager's per-pid namespace answer (container.unknown)
+    // must not carry over to a later process that reuses it.
+    if ((t === PPME_PROCEXIT_E || t === PPME_PROCEXIT_1_E) && this.opts.manager) {
+      const th = ctx.thread;
+      if (th !== null && th.tid === th.pid) this.opts.manager.forgetPid(th.pid);
     }
     const rs = this.opts.detection.ruleset;
     if (RUN_ON[t] === 1 && rs.interested(t)) {

@@ -13,7 +13,7 @@ import { DetectionEngine } from '../../../engine/engine.js';
 import type { RuleSelector } from '../../../rules/ruleset.js';
 import { FileSource } from '../../../capture/file-source.js';
 import { formatMessage } from '../../../rules/result.js';
-import { ContainerManager } from '../../../containers/index.js';
+import { ContainerManager, containerConfigFromPlugins, registerContainerMetrics } from '../../../containers/index.js';
 import { Inspector } from '../../../state/inspector.js';
 import { EventView } from '../../../events/event-view.js';
 import type { EventSource } from '../../../capture/types.js';
@@ -72,8 +72,13 @@ export const command: Command = {
     }
     const replay = values.replay ?? (cfg.engine.kind === 'replay' ? cfg.engine.replay.capture_file : undefined);
 
-    // Live runs fetch container metadata from the runtimes; replays only know what the file says.
-    const manager = replay ? new ContainerManager({ docker: false, podman: false, containerd: false, cri: false }) : new ContainerManager();
+    // Container sources come from Falco's container plugin entry (plugins[].init_config). Live
+    // runs fetch metadata from the runtimes; replays only know what the file says.
+    const cc = containerConfigFromPlugins(cfg.plugins);
+    if (cc.errors.length) throw new KestrelError('KES_CONFIG', `invalid container configuration:\n  ${cc.errors.join('\n  ')}`);
+    const manager = replay
+      ? new ContainerManager({ ...cc.options, docker: false, podman: false, containerd: false, cri: false })
+      : new ContainerManager(cc.options);
     const rulesFiles = values.rules?.length ? values.rules : cfg.rules_files;
     // Falco's `rules:` selection (enable/disable by name wildcard or tag), in command-line order.
     const selectors: RuleSelector[] = [];
@@ -115,6 +120,7 @@ export const command: Command = {
       },
       onFatal: (err) => { fatal = err; engine?.stop(); },
     });
+    registerContainerMetrics(ops.metrics.reg, manager);
     const inspector = new Inspector(new EventView());
     let source: EventSource;
     try {
@@ -134,7 +140,7 @@ export const command: Command = {
     }
     ops.attachSource(source);
     if (values.verbose) process.stderr.write(`kestrel run: ready (${det.ruleset.enabledRules().length} rules, ${replay ? 'replay' : 'live'})\n`);
-    engine = new DetectionEngine({ source, detection: det, emit: (a) => ops.outputs.emit(a), hostname: alertHostname(), inspector, manager, waitContainerMs: replay ? 0 : 2000 });
+    engine = new DetectionEngine({ source, detection: det, emit: (a) => ops.outputs.emit(a), hostname: alertHostname(), inspector, manager, waitContainerMs: replay ? 0 : cc.alertWaitMs });
     const eng = engine;
     const stop = (): void => eng.stop();
     process.once('SIGINT', stop);
