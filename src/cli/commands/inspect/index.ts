@@ -59,10 +59,19 @@ class Out {
   private chunks: string[] = [];
   private size = 0;
   closed = false;
-  constructor() {
-    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') this.closed = true;
-    });
+  private hooked = false;
+  /**
+   * process.stdout is created on first access (~20 ms for a pipe or file): a replay whose
+   * filter matches nothing never touches it.
+   */
+  private stdout(): NodeJS.WriteStream {
+    if (!this.hooked) {
+      this.hooked = true;
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') this.closed = true;
+      });
+    }
+    return process.stdout;
   }
   push(s: string): void {
     this.chunks.push(s);
@@ -73,12 +82,13 @@ class Out {
     const text = this.chunks.join('');
     this.chunks = [];
     this.size = 0;
+    const out = this.stdout();
     if (this.closed) return;
-    if (!process.stdout.write(text)) {
+    if (!out.write(text)) {
       await new Promise<void>((resolve) => {
-        const done = () => { process.stdout.off('drain', done); process.stdout.off('error', done); resolve(); };
-        process.stdout.on('drain', done);
-        process.stdout.on('error', done);
+        const done = () => { out.off('drain', done); out.off('error', done); resolve(); };
+        out.on('drain', done);
+        out.on('error', done);
       });
     }
   }
