@@ -109,10 +109,14 @@ test('start(): polls a source and reports exit through the callback with KES_DRO
   const { m } = monitor({ actions: ['exit'] });
   let drops = 0;
   const src = { stats: () => stats(10, drops) };
-  const err = await new Promise<Error & { code?: string }>((resolve) => {
+  // The monitor's interval is unref'd (it must not keep kestrel alive), so this ref'd guard
+  // timer keeps the test's event loop alive until the callback, and bounds the wait.
+  let guard: NodeJS.Timeout | undefined;
+  const err = await new Promise<Error & { code?: string }>((resolve, reject) => {
+    guard = setTimeout(() => reject(new Error('no exit callback within 30 s')), 30_000);
     m.start(src, resolve, 20);
     drops = 50;
-  });
+  }).finally(() => clearTimeout(guard));
   assert.equal(err.code, 'KES_DROPS_EXIT');
   m.stop();
 });
