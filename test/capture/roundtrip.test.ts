@@ -29,11 +29,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'kes-roundtrip-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 function sysdig(file: string, args: string[] = []): string {
-  return execFileSync('sysdig', ['-r', file, ...args], { env: { ...process.env, TZ: 'UTC' }, maxBuffer: 1 << 28, encoding: 'latin1' });
+  return execFileSync('sysdig', ['-r', file, ...args], { timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 1 << 28, encoding: 'latin1' });
 }
 
 function kestrel(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { timeout: 300_000, killSignal: 'SIGKILL', encoding: 'utf8', maxBuffer: 1 << 28 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -62,7 +62,7 @@ test('round trip with gzip output (-z) reads back in sysdig and kestrel', () => 
 
 test('the SHB-options capture sysdig rejects becomes readable after a kestrel rewrite', () => {
   const src = join(DATA, 'libs_e2e_curl_google_comments.scap');
-  assert.notEqual(spawnSync('sysdig', ['-r', src]).status, 0);
+  assert.notEqual(spawnSync('sysdig', ['-r', src], { timeout: 300_000, killSignal: 'SIGKILL' }).status, 0);
   const out = join(tmp, 'comments.scap');
   assert.equal(kestrel(['inspect', '-r', src, '-w', out]).status, 0);
   const lines = sysdig(out).split('\n').filter((l) => l !== '');
@@ -91,7 +91,7 @@ test('inspect errors map to exit codes', () => {
   assert.equal(kestrel(['inspect', '-r', join(DATA, 'libs_sample.scap'), '-n', 'many']).status, 2);
   assert.equal(kestrel(['inspect', '-r', '/nonexistent.scap']).status, 1);
   const bad = join(tmp, 'bad.scap');
-  execFileSync('sh', ['-c', `head -c 1000 ${join(DATA, 'libs_sample.scap')} > ${bad}`]);
+  execFileSync('sh', ['-c', `head -c 1000 ${join(DATA, 'libs_sample.scap')} > ${bad}`], { timeout: 300_000, killSignal: 'SIGKILL' });
   const r = kestrel(['inspect', '-r', bad]);
   assert.equal(r.status, 3);
   assert.match(r.stderr, /KES_SCAP_CORRUPT/);

@@ -86,7 +86,7 @@ test('writer profile: block sequence, LARGE blocks, flags, ids >= 336 dropped; s
   await small.close();
   assert.ok(lens > 100000);
 
-  const out = execFileSync('sysdig', ['-r', file, '-p', '*%evt.num %evt.type %proc.name %fd.name %user.loginuid %container.id'], { env: { ...process.env, TZ: 'UTC' }, encoding: 'utf8' });
+  const out = execFileSync('sysdig', ['-r', file, '-p', '*%evt.num %evt.type %proc.name %fd.name %user.loginuid %container.id'], { timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, TZ: 'UTC' }, encoding: 'utf8' });
   // close_x is state-only (hidden); the container event sets the container of tid -1 only.
   assert.deepEqual(out.trim().split('\n'), ['2 close app /srv/data 4242 host', '4 read app <NA> 4242 host']);
 });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const BIN = fileURLToPath(new URL('../../../bin/kestrel.js', import.meta.url));
 
 function kestrel(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], { timeout: 300_000, killSignal: 'SIGKILL', encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

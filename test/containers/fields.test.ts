@@ -71,7 +71,7 @@ test('container.unknown: a real process in its own pid+mount namespaces with a h
   const m = seeded();
   const f = makeContainerFields<Ctx>(m, { cgroups: (c) => c.cgroups, pid: (c) => c.pid });
   const unknown = f.find((d) => d.name === 'container.unknown')!;
-  const p = spawn('unshare', ['--fork', '--pid', '--mount', '--kill-child', 'sleep', '5'], { stdio: 'ignore' });
+  const p = spawn('unshare', ['--fork', '--pid', '--mount', '--kill-child', 'sleep', '5'], { timeout: 300_000, killSignal: 'SIGKILL', stdio: 'ignore' });
   try {
     // The sleep is unshare's child, in the new namespaces.
     let child = 0;

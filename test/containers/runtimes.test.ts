@@ -62,7 +62,7 @@ function field(defs: FieldDef<Ctx>[], name: string, ctx: Ctx, arg?: string): unk
 /** Runs `cmd` and resolves with the first stdout line (the container's own cgroup line) and the child. */
 function firstLine(cmd: string, args: string[]): Promise<{ line: string; done: Promise<number | null>; t0: number }> {
   const t0 = Date.now();
-  const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(cmd, args, { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
   const done = new Promise<number | null>((res) => p.on('exit', (c) => res(c)));
   let err = '';
   p.stderr.on('data', (d: Buffer) => { err += d.toString(); });

@@ -38,7 +38,7 @@ export class Kestrel {
       'syslog_output:', '  enabled: false',
       'append_output:', '  - extra_fields:', '      - proc.sid', '      - proc.pid',
     ].join('\n') + '\n');
-    const p = spawn(process.execPath, [KESTREL, 'run', '-v', '-c', cfg, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [KESTREL, 'run', '-v', '-c', cfg, ...extraArgs], { timeout: 1_800_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
     k.proc = p;
     let out = '';
     p.stdout!.setEncoding('utf8');
@@ -117,7 +117,7 @@ export interface SessionResult {
 export function session(script: string, timeoutMs = 60_000): Promise<SessionResult> {
   return new Promise((resolve, reject) => {
     // setsid(1) calls setsid() in place (the child is not a group leader) and execs sh.
-    const p = spawn('setsid', ['sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('setsid', ['sh', '-c', script], { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     p.stdout.on('data', (d) => { stdout += d; });
     p.stderr.on('data', (d) => { stderr += d; });

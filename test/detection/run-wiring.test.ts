@@ -58,7 +58,7 @@ test('live kestrel run serves the container metrics on /metrics', async (t) => {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const cfg = join(dir, 'live.yaml');
   writeFileSync(cfg, ['webserver:', '  enabled: true', `  listen_port: ${port}`, '  listen_address: 127.0.0.1', 'syslog_output:', '  enabled: false'].join('\n') + '\n');
-  const p = spawn(process.execPath, [KESTREL, 'run', '-v', '-c', cfg, '-M', '30'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn(process.execPath, [KESTREL, 'run', '-v', '-c', cfg, '-M', '30'], { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   try {
     await new Promise<void>((resolve, reject) => {

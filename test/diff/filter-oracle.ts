@@ -66,7 +66,7 @@ export const FILTERS = [
 
 function sysdigNums(file: string, cond: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('sysdig', ['-r', scapPath(file), '-p', '%evt.num', cond], { env: { ...process.env, TZ: 'UTC' }, maxBuffer: 64 << 20, encoding: 'latin1' },
+    execFile('sysdig', ['-r', scapPath(file), '-p', '%evt.num', cond], { timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 64 << 20, encoding: 'latin1' },
       (err, stdout) => (err ? reject(err) : resolve(stdout.split('\n').filter(Boolean).join(','))));
   });
 }

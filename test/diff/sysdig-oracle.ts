@@ -19,7 +19,7 @@ export const SCAP_DIR = join(sharedDir(), 'data', 'scap');
 const UNREADABLE = new Set(['libs_e2e_curl_google_comments.scap']);
 
 export function sysdigAvailable(): boolean {
-  const r = spawnSync('sysdig', ['--version'], { encoding: 'utf8' });
+  const r = spawnSync('sysdig', ['--version'], { timeout: 300_000, killSignal: 'SIGKILL', encoding: 'utf8' });
   return r.status === 0 && /0\.29\./.test(r.stdout);
 }
 
@@ -30,7 +30,7 @@ export function captures(): string[] {
 }
 
 export function sysdig(args: string[]): string {
-  return execFileSync('sysdig', args, {
+  return execFileSync('sysdig', args, { timeout: 300_000, killSignal: 'SIGKILL',
     encoding: 'latin1', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'],
   });
 }
@@ -38,7 +38,7 @@ export function sysdig(args: string[]): string {
 const CLI = fileURLToPath(new URL('../../src/cli/index.js', import.meta.url));
 
 export function kestrel(args: string[]): string {
-  return execFileSync(process.execPath, [CLI, ...args], {
+  return execFileSync(process.execPath, [CLI, ...args], { timeout: 300_000, killSignal: 'SIGKILL',
     encoding: 'latin1', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -27,7 +27,7 @@ test('live capture → scap file → sysdig -r shows the same syscalls in order'
   const expected: string[] = [];
   try {
     await src.nextBatch(() => {});
-    const child = spawn(trigger, ['openat', 'cwd', '/etc/hostname', '0', '0', 'close', 'last', 'fs', dir, 'fork', 'fds', 'more-cred', 'exit', '0'], { stdio: 'ignore' });
+    const child = spawn(trigger, ['openat', 'cwd', '/etc/hostname', '0', '0', 'close', 'last', 'fs', dir, 'fork', 'fds', 'more-cred', 'exit', '0'], { timeout: 300_000, killSignal: 'SIGKILL', stdio: 'ignore' });
     const pid = child.pid!;
     const done = new Promise<void>((r) => child.on('close', () => r()));
     let exited = false;
@@ -58,7 +58,7 @@ test('live capture → scap file → sysdig -r shows the same syscalls in order'
     await w.close();
     await src.close();
   }
-  const out = execFileSync('sysdig', ['-r', file, '-p', '%evt.dir %evt.type %evt.args'], { env: { ...process.env, TZ: 'UTC' } }).toString();
+  const out = execFileSync('sysdig', ['-r', file, '-p', '%evt.dir %evt.type %evt.args'], { timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, TZ: 'UTC' } }).toString();
   const lines = out.trim().split('\n');
   assert.deepEqual(lines.map((l) => l.split(' ').slice(0, 2).join(' ')), expected);
   assert.ok(lines.some((l) => l.startsWith('< openat fd=3(<f>/etc/hostname)') && l.includes('name=/etc/hostname') && l.includes('O_RDONLY')), 'openat exit args');

@@ -27,14 +27,14 @@ function progCount(pid: number): number {
 test('kestrel inspect (live) prints the filtered events of a process started after it', async () => {
   const trigger = buildHelper('trigger');
   const kes = spawn(process.execPath, [KESTREL, 'inspect', '-M', '20', '-p', '%evt.dir %evt.type %proc.name %fd.name',
-    'proc.name=trigger and evt.type=openat'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    'proc.name=trigger and evt.type=openat'], { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   kes.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   kes.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
   const deadline = Date.now() + 20000;
   while (Date.now() < deadline && progCount(kes.pid!) < 20) await sleep(100);
   await sleep(500); // attach follows load
-  execFileSync(trigger, ['openat', 'cwd', '/etc/hostname', '0', '0', 'exit', '0']);
+  execFileSync(trigger, ['openat', 'cwd', '/etc/hostname', '0', '0', 'exit', '0'], { timeout: 300_000, killSignal: 'SIGKILL' });
   for (let i = 0; i < 50 && !out.includes('/etc/hostname'); i++) await sleep(100);
   kes.kill('SIGINT');
   const code = await new Promise<number | null>((r) => kes.on('close', r));
@@ -50,7 +50,7 @@ test('a full ring drops events and counts them per category', async () => {
   try {
     const args: string[] = [];
     for (let i = 0; i < 300; i++) args.push('openat', 'cwd', '/etc/hostname', '0', '0', 'close', 'last');
-    execFileSync(trigger, args);
+    execFileSync(trigger, args, { timeout: 300_000, killSignal: 'SIGKILL' });
     const c = src.counters();
     assert.ok(c.drops.file! > 0, `file drops counted: ${JSON.stringify(c)}`);
     assert.equal(c.drops.net, 0);
@@ -68,7 +68,7 @@ test('a full ring drops events and counts them per category', async () => {
 });
 
 test('without root the live capture fails with KES_PROBE_LOAD naming the cause and -r', () => {
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, KESTREL, 'inspect', '-M', '1'], { encoding: 'utf8' });
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, KESTREL, 'inspect', '-M', '1'], { timeout: 300_000, killSignal: 'SIGKILL', encoding: 'utf8' });
   assert.equal(r.status, 4, r.stderr);
   assert.match(r.stderr, /cannot load the eBPF probe: live capture needs root .*uid 65534.*-r FILE.*\[KES_PROBE_LOAD\]/);
 });

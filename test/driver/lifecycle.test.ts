@@ -32,14 +32,14 @@ function liveIds(what: 'prog' | 'map'): Set<number> {
   let last: unknown;
   for (let i = 0; i < 10; i++) {
     try {
-      return new Set((JSON.parse(execFileSync('bpftool', [what, 'show', '-j'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as Array<{ id: number }>).map((x) => x.id));
+      return new Set((JSON.parse(execFileSync('bpftool', [what, 'show', '-j'], { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as Array<{ id: number }>).map((x) => x.id));
     } catch (e) { last = e; }
   }
   throw last;
 }
 
 test('kill -9 leaves no BPF program or map behind; a second instance starts', async () => {
-  const child = spawn(process.execPath, [KESTREL, 'inspect', '-q', '-M', '60'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [KESTREL, 'inspect', '-q', '-M', '60'], { timeout: 300_000, killSignal: 'SIGKILL', stdio: 'ignore' });
   const pid = child.pid!;
   let ids = { progs: new Set<number>(), maps: new Set<number>() };
   // wait until the probe is loaded and attached (its programs show in fdinfo)
@@ -67,7 +67,7 @@ test('kill -9 leaves no BPF program or map behind; a second instance starts', as
   assert.deepEqual(leftP, [], 'no program left');
   assert.deepEqual(leftM, [], 'no map left');
 
-  const second = spawn(process.execPath, [KESTREL, 'inspect', '-q', '-M', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const second = spawn(process.execPath, [KESTREL, 'inspect', '-q', '-M', '1'], { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   second.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
   const code = await new Promise<number | null>((r) => second.on('close', r));

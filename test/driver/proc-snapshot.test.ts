@@ -27,7 +27,7 @@ time.sleep(30)
 
 test('snapshot: threads, users, groups, interfaces, and typed fds of a live process', async () => {
   const d = mkdtempSync(join(tmpdir(), 'kes-snap-'));
-  const child = spawn('python3', ['-c', PY, d], { cwd: d, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('python3', ['-c', PY, d], { timeout: 300_000, killSignal: 'SIGKILL', cwd: d, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     // the whole first line (a pipe may deliver it in pieces)
     const line = await new Promise<string>((res) => {

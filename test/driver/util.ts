@@ -19,7 +19,7 @@ export function buildHelper(name: string): string {
   mkdirSync(dir, { recursive: true });
   const bin = join(dir, name);
   if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(src).mtimeMs) {
-    execFileSync('gcc', ['-O1', '-Wall', '-o', bin, src]);
+    execFileSync('gcc', ['-O1', '-Wall', '-o', bin, src], { timeout: 300_000, killSignal: 'SIGKILL' });
   }
   return bin;
 }
@@ -49,7 +49,7 @@ export interface RunResult {
 export async function runCaptured(src: LiveSource, bin: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; matchTids?: (tid: number, pid: number) => boolean } = {}): Promise<RunResult> {
   // Flush whatever is pending from earlier activity.
   await src.nextBatch(() => {});
-  const child = spawn(bin, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(bin, args, { timeout: 300_000, killSignal: 'SIGKILL', cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'inherit'] });
   const pid = child.pid!;
   let stdout = '';
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });

@@ -13,7 +13,7 @@ const GEN = join(ROOT, 'dist/scripts/gen-events.js');
 const FILES = ['src/events/generated/event-table.ts', 'driver/shared/event_schema.generated.h'];
 
 function gen(args: string[]): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [GEN, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [GEN, ...args], { timeout: 300_000, killSignal: 'SIGKILL', encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr };
 }
 

@@ -251,7 +251,7 @@ test('renderArgs matches sysdig 0.29.3 %evt.args for every parameter type', asyn
     for (const e of evs) w.writeRaw(e, 0);
     await w.close();
 
-    const oracle = execFileSync('sysdig', ['-r', file, '-p', '%evt.num %evt.args'], { env: { ...process.env, TZ: 'UTC' }, encoding: 'utf8' })
+    const oracle = execFileSync('sysdig', ['-r', file, '-p', '%evt.num %evt.args'], { timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, TZ: 'UTC' }, encoding: 'utf8' })
       .split('\n').filter((l) => l !== '');
     const mine: string[] = [];
     const r = await ScapReader.open(file);

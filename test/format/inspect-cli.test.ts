@@ -17,7 +17,7 @@ const CLI = fileURLToPath(new URL('../../src/cli/index.js', import.meta.url));
 const CAT = scapPath('falco_trace_files_cat_write.scap');
 
 function kestrel(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  return spawnSync(process.execPath, [CLI, ...args], { timeout: 300_000, killSignal: 'SIGKILL', encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
 }
 
 test('a bad format exits 3 with KES_FORMAT and names the token', () => {
@@ -52,7 +52,7 @@ test('-w with a filter writes only matching events, readable by sysdig', (t) => 
   assert.equal(back.status, 0, back.stderr);
   const types = new Set(back.stdout.trim().split('\n'));
   assert.deepEqual([...types], ['open']);
-  const s = spawnSync('sysdig', ['-r', out, '-p', '%evt.type'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  const s = spawnSync('sysdig', ['-r', out, '-p', '%evt.type'], { timeout: 300_000, killSignal: 'SIGKILL', encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
   if (s.status === 0) assert.equal(s.stdout.trim().split('\n').length, back.stdout.trim().split('\n').length);
 });
 

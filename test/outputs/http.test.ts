@@ -162,12 +162,12 @@ test('spool survives a restart: alerts left on disk are replayed by the next run
 test('HTTPS with a private CA and mutual TLS', async (t) => {
   if (!existsSync('/usr/bin/openssl')) { t.skip('no openssl'); return; }
   const d = tmpdir();
-  const ossl = (...a: string[]): void => { execFileSync('openssl', a, { cwd: d, stdio: 'ignore' }); };
+  const ossl = (...a: string[]): void => { execFileSync('openssl', a, { timeout: 300_000, killSignal: 'SIGKILL', cwd: d, stdio: 'ignore' }); };
   ossl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=kestrel test CA');
   for (const who of ['server', 'client']) {
     ossl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who === 'server' ? '127.0.0.1' : 'client'}`);
     const ext = path.join(d, `${who}.ext`);
-    execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1\\n' > '${ext}'`]);
+    execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1\\n' > '${ext}'`], { timeout: 300_000, killSignal: 'SIGKILL' });
     ossl('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.crt`, '-days', '2', '-extfile', ext);
   }
   const bodies: string[] = [];

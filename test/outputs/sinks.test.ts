@@ -132,7 +132,7 @@ while True:
     m = s.recv(70000)
     sys.stdout.write(m.decode("utf-8", "replace").replace("\\n", "\\\\n") + "\\n")
     sys.stdout.flush()
-`, sock], { stdio: ['ignore', 'pipe', 'inherit'] });
+`, sock], { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   py.stdout.on('data', (d) => { out += d.toString(); });
   try {
@@ -213,7 +213,7 @@ test('stdout piped into a reader that goes away (EPIPE): no crash, losses counte
     await out.flush(3000); await out.close();
     const s = out.stats()[0];
     process.stderr.write('RESULT ' + JSON.stringify({ delivered: s.delivered, dropped: s.dropped }) + '\\n');`;
-  const r = spawn('sh', ['-c', `node --input-type=module -e "$SCRIPT" | head -c 100 > /dev/null`], { env: { ...process.env, SCRIPT: script }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawn('sh', ['-c', `node --input-type=module -e "$SCRIPT" | head -c 100 > /dev/null`], { timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, SCRIPT: script }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   r.stderr.on('data', (d) => { err += d; });
   const code = await new Promise((res) => r.on('close', res));
