@@ -97,7 +97,7 @@ function mi(c: Cursor): MachineInfo {
 
 function newProc(): ProcEntry {
   return {
-    tid: 0, pid: 0, ptid: 0, sid: 0, vpgid: 0, comm: '', exe: '', exepath: '', args: [], cwd: '', fdlimit: 0n,
+    tid: 0, pid: 0, ptid: 0, sid: 0, vpgid: -1, comm: '', exe: '', exepath: '', args: [], cwd: '', fdlimit: 0n,
     flags: 0, uid: 0, gid: 0, vmsizeKb: 0, vmrssKb: 0, vmswapKb: 0, pfmajor: 0n, pfminor: 0n, env: [], vtid: 0,
     vpid: 0, cgroups: [], root: '', loginuid: -1, exeWritable: false, capInheritable: 0n, capPermitted: 0n,
     capEffective: 0n,
@@ -110,6 +110,7 @@ function plEntry(c: Cursor, ver: number): ProcEntry {
   p.pid = c.i64n('pid');
   p.ptid = c.i64n('ptid');
   if (ver >= 6) p.sid = c.i64n('sid');
+  // Older PL versions do not carry vpgid: it stays -1, what sysdig 0.29.3 prints then.
   if (ver >= 8) p.vpgid = c.i64n('vpgid');
   p.comm = c.str('comm');
   p.exe = c.str('exe');
