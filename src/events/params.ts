@@ -147,11 +147,17 @@ export function pInt(ev: EventView, i: number, dflt = 0): number {
     t === PT.PID || t === PT.ERRNO || t === PT.FD32 || t === PT.PID32;
   const o = ev.poff[i]!;
   const b = ev.buf;
+  // Byte arithmetic instead of Buffer.read*: those validate the offset on every call, and this
+  // runs for most parameters of most events (EventView.load checked the bounds).
   switch (len) {
-    case 1: return signed ? b.readInt8(o) : b[o]!;
-    case 2: return signed ? b.readInt16LE(o) : b.readUInt16LE(o);
-    case 4: return signed ? b.readInt32LE(o) : b.readUInt32LE(o);
-    case 8: return (signed ? b.readInt32LE(o + 4) : b.readUInt32LE(o + 4)) * 4294967296 + b.readUInt32LE(o);
+    case 1: return signed ? (b[o]! << 24) >> 24 : b[o]!;
+    case 2: { const v = b[o]! | (b[o + 1]! << 8); return signed ? (v << 16) >> 16 : v; }
+    case 4: { const v = b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24); return signed ? v : v >>> 0; }
+    case 8: {
+      const hi = b[o + 4]! | (b[o + 5]! << 8) | (b[o + 6]! << 16) | (b[o + 7]! << 24);
+      const lo = (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+      return (signed ? hi : hi >>> 0) * 4294967296 + lo;
+    }
     default: return dflt;
   }
 }
