@@ -308,7 +308,9 @@ function renderTyped(ev: EventView, i: number, ptype: number, fmt: number, info:
       const id = len >= 2 ? b.readUInt16LE(o) : b[o]!;
       if (id >= PPM_SC_MAX) { out.value = '<unknown syscall>'; return; }
       out.value = String(id);
-      out.resolved = syscallName(id);
+      // PPM_SC 0 (and unnamed ids) resolve to "<unknown>", as sysdig prints evt.arg[0].
+      const n = syscallName(id);
+      out.resolved = n === '' || n === 'unknown' ? '<unknown>' : n;
       return;
     }
     case PT.SIGTYPE: {

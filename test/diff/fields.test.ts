@@ -14,7 +14,7 @@ export const FIELDS = [
   'evt.args', 'evt.info', 'evt.res', 'evt.rawres', 'evt.failed', 'evt.is_io', 'evt.is_io_read', 'evt.is_io_write',
   'evt.io_dir', 'evt.is_wait', 'evt.latency', 'evt.buflen', 'evt.is_open_read', 'evt.is_open_write',
   'evt.is_open_exec', 'evt.is_syslog', 'syscall.type', 'evt.count', 'evt.arg.res', 'evt.arg.name', 'evt.arg.flags',
-  'evt.arg[1]', 'evt.rawarg.res', 'evt.arg.tuple', 'evt.arg.data',
+  'evt.arg[0]', 'evt.arg[1]', 'evt.rawarg.res', 'evt.arg.tuple', 'evt.arg.data',
   // process / thread
   'proc.name', 'proc.pid', 'proc.ppid', 'proc.pname', 'proc.exe', 'proc.exepath', 'proc.args', 'proc.cmdline',
   'proc.exeline', 'proc.cwd', 'proc.vpid', 'proc.vpgid', 'proc.sid', 'proc.tty', 'proc.aname[1]', 'proc.aname[2]', 'proc.apid[2]',
