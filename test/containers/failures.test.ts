@@ -55,11 +55,11 @@ test('missing sockets: podman, docker, containerd, CRI all fail fast; cgroup ide
     const pod: Ctx = { cgroups: [`0::/libpod_parent/libpod-${H}`] };
     const dock: Ctx = { cgroups: [`4:memory:/docker/${H.replace('a1', 'b1')}`] };
     const cri: Ctx = { cgroups: [`cpu=/kubepods/besteffort/pod${UID}/${H.replace('a1', 'c1')}`] };
-    const t0 = Date.now();
-    const rs = await Promise.all([pod, dock, cri].map((c) => m.whenReady(m.refFor(c.cgroups), 5000)));
-    const took = Date.now() - t0;
+    const rs = await Promise.all([pod, dock, cri].map((c) => m.whenReady(m.refFor(c.cgroups), 60_000)));
     assert.deepEqual(rs, [null, null, null]);
-    assert.ok(took < 1500, `missing sockets should fail at connect, took ${took} ms`);
+    // Failed at connect: neither the 2 s request deadline nor the waits' own timeout ended them.
+    assert.equal(m.stats().timeouts, 0, JSON.stringify(m.stats()));
+    assert.equal(m.stats().waitTimeouts, 0, JSON.stringify(m.stats()));
     const f = fieldsFor(m);
     const v = extractAll(f, pod);
     assert.equal(v['container.id'], H.slice(0, 12));
@@ -102,20 +102,19 @@ test('a silent socket: the request deadline ends the lookup; whenReady waits are
   try {
     const ref = m.refFor([`0::/libpod_parent/libpod-${H}`]);
     const refCri = m.refFor([`0::/kubepods/pod${UID}/${H.replace('a1', 'e1')}`]);
-    // A wait shorter than the request deadline ends at the wait's own timeout.
-    const t0 = Date.now();
+    // A wait shorter than the request deadline ends at the wait's own timeout, while the
+    // request is still pending (counters, not wall-clock thresholds: the suite runs under load).
     assert.equal(await m.whenReady(ref, 50), null);
-    assert.ok(Date.now() - t0 < 250);
     assert.equal(m.stats().waitTimeouts, 1);
+    assert.equal(m.stats().timeouts, 0, 'the request deadline has not fired yet');
+    assert.equal(m.state(ref)!.state, 'pending');
     // The event path is not held: lookup answers synchronously while the fetch hangs.
     assert.equal(m.lookup(ref), null);
-    const t1 = Date.now();
-    const [a, b] = await Promise.all([m.whenReady(ref, 5000), m.whenReady(refCri, 5000)]);
-    const took = Date.now() - t1;
+    const [a, b] = await Promise.all([m.whenReady(ref, 60_000), m.whenReady(refCri, 60_000)]);
     assert.equal(a, null);
     assert.equal(b, null);
-    assert.ok(took < 1500, `deadline 300 ms, took ${took} ms`);
     const s = m.stats();
+    assert.equal(s.waitTimeouts, 1, 'these waits ended at the request deadline, not their own timeout');
     assert.ok(s.timeouts >= 2, JSON.stringify(s));
     assert.equal(s.failuresByReason['timeout'], s.timeouts);
     assert.ok((s.failuresByRuntime['podman'] ?? 0) >= 1 && (s.failuresByRuntime['cri'] ?? 0) >= 1, JSON.stringify(s));
@@ -156,10 +155,9 @@ test('garbage answers: non-HTTP bytes, non-JSON bodies, oversized bodies, wrong 
     const m = new ContainerManager({ podman: sock, docker: false, cri: false, containerd: false, requestTimeoutMs: 2000, maxResponseBytes: 256 * 1024 });
     try {
       const ref = m.refFor([`0::/libpod_parent/libpod-${H}`]);
-      const t0 = Date.now();
-      assert.equal(await m.whenReady(ref, 5000), null, sock);
-      assert.ok(Date.now() - t0 < 2500, `${sock}: ${Date.now() - t0} ms`);
+      assert.equal(await m.whenReady(ref, 60_000), null, sock);
       const s = m.stats();
+      assert.equal(s.waitTimeouts, 0, `${sock}: the wait ended with the failed fetch, not at its timeout`);
       assert.equal(s.failuresByRuntime['podman'], 1, `${sock}: ${JSON.stringify(s)}`);
       const reasons = Object.keys(s.failuresByReason);
       assert.ok(reasons.length === 1 && new RegExp(`^(${reason})$`).test(reasons[0]!), `${sock}: ${JSON.stringify(s.failuresByReason)} (${m.state(ref)!.lastError})`);
@@ -175,10 +173,9 @@ test('garbage answers: non-HTTP bytes, non-JSON bodies, oversized bodies, wrong 
   const m = new ContainerManager({ podman: false, docker: false, cri: [rawCri], containerd: false, requestTimeoutMs: 1000 });
   try {
     const ref = m.refFor([`0::/kubepods/besteffort/pod${UID}/${H}`]);
-    const t0 = Date.now();
-    assert.equal(await m.whenReady(ref, 5000), null);
-    assert.ok(Date.now() - t0 < 2500);
+    assert.equal(await m.whenReady(ref, 60_000), null);
     const s = m.stats();
+    assert.equal(s.waitTimeouts, 0, 'the wait ended with the failed fetch, not at its timeout');
     assert.equal(s.failuresByRuntime['cri'], 1, JSON.stringify(s));
   } finally {
     m.close();

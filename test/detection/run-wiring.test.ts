@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KESTREL } from './harness.js';
 import { scapPath } from '../diff/sysdig-oracle.js';
+import { freePort } from '../support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kestrel-wiring-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +56,7 @@ test('rule outputs may use transformers (%toupper(proc.name), %basename(fd.name)
 
 test('live kestrel run serves the container metrics on /metrics', async (t) => {
   if (process.getuid?.() !== 0) { t.skip('needs root for the probe'); return; }
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const cfg = join(dir, 'live.yaml');
   writeFileSync(cfg, ['webserver:', '  enabled: true', `  listen_port: ${port}`, '  listen_address: 127.0.0.1', 'syslog_output:', '  enabled: false'].join('\n') + '\n');
   const p = spawn(process.execPath, [KESTREL, 'run', '-v', '-c', cfg, '-M', '30'], { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['ignore', 'ignore', 'pipe'] });
@@ -67,7 +68,7 @@ test('live kestrel run serves the container metrics on /metrics', async (t) => {
       p.stderr!.on('data', (d: string) => { err += d; if (err.includes('kestrel run: ready')) { clearTimeout(to); resolve(); } });
       p.on('exit', (c) => { clearTimeout(to); reject(new Error(`exited ${c}: ${err}`)); });
     });
-    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(60_000) });
     const text = await res.text();
     assert.equal(res.status, 200);
     assert.match(text, /^kestrel_container_lookups_total \d+/m);

@@ -7,10 +7,13 @@ import { createOutputs } from '../../src/outputs/index.js';
 import { HttpSink } from '../../src/outputs/sinks/http.js';
 import { cfg, mkAlert, tmpdir, waitFor } from './helpers.js';
 import { Receiver } from './receiver.js';
+import { freePort } from '../support/ports.js';
 
 test('receiver down for 30 s with alerts arriving all along: nothing lost', { timeout: 110_000 }, async () => {
   const rx = new Receiver();
-  await rx.start();
+  // Restarted on the same port after the outage: a port outside the ephemeral range, so no
+  // outgoing connection of another test file can take it while the receiver is down.
+  await rx.start(await freePort());
   const spool = path.join(tmpdir(), 'outage.spool');
   const out = createOutputs(cfg(['http_output.enabled=true', `http_output.url=${rx.url}`, 'http_output.retries=2',
     'http_output.retry_backoff_ms=50', 'http_output.max_backoff_ms=2000', 'http_output.timeout_ms=2000',
