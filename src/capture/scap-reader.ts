@@ -14,8 +14,9 @@
 // one found mid-stream; kestrel keeps reading, the safer choice for a security tool).
 
 import { createReadStream, openSync, readSync, fstatSync, closeSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
+// zlib and streams are loaded only for gzip input (gzipInput below): plain replays skip them.
+import type { Gunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { KestrelError } from '../errors.js';
 import { EventView } from '../events/event-view.js';
 import type { CaptureHeader } from './types.js';
@@ -73,16 +74,21 @@ class MemoryInput implements ByteInput {
   async close(): Promise<void> { /* nothing to release */ }
 }
 
+async function gzipInput(source: string | Buffer): Promise<GzipInput> {
+  const [zlib, stream] = await Promise.all([import('node:zlib'), import('node:stream')]);
+  return new GzipInput(source, zlib.createGunzip, stream.Readable);
+}
+
 class GzipInput implements ByteInput {
   readonly size = -1;
   private it: AsyncIterator<Buffer>;
   private pending: Buffer | null = null;
   private ppos = 0;
   private done = false;
-  private stream: ReturnType<typeof createGunzip>;
+  private stream: Gunzip;
   private src: Readable;
-  constructor(source: string | Buffer) {
-    this.src = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : Readable.from([source]);
+  constructor(source: string | Buffer, createGunzip: typeof import('node:zlib').createGunzip, readable: typeof Readable) {
+    this.src = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : readable.from([source]);
     this.stream = createGunzip({ chunkSize: 1 << 20 });
     this.src.on('error', (e) => this.stream.destroy(e));
     this.src.pipe(this.stream);
@@ -192,7 +198,7 @@ export class ScapReader {
     let input: ByteInput;
     if (gz) {
       closeSync(fd);
-      input = new GzipInput(path);
+      input = await gzipInput(path);
     } else {
       input = new PlainInput(fd, size);
     }
@@ -202,7 +208,7 @@ export class ScapReader {
   /** Reads a capture held in memory (plain or gzip); `name` is used in messages. */
   static async fromBuffer(data: Buffer, name = '<buffer>', opts: ScapReaderOptions = {}): Promise<ScapReader> {
     const gz = data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
-    return ScapReader.start(gz ? new GzipInput(data) : new MemoryInput(data), name, gz, opts);
+    return ScapReader.start(gz ? await gzipInput(data) : new MemoryInput(data), name, gz, opts);
   }
 
   private static async start(input: ByteInput, name: string, gz: boolean, opts: ScapReaderOptions): Promise<ScapReader> {
