@@ -174,9 +174,13 @@ function pl(c: Cursor, ver: number, h: CaptureHeader): void {
   }
 }
 
+// Shared by every entry without an address: a zero-length array holds nothing to mutate, and
+// allocating two per fd entry was a visible part of reading a capture's header.
+const NO_ADDR = new Uint8Array(0);
+
 function newFd(): FdEntry {
   return {
-    fd: 0, ino: 0n, type: 0, name: '', openFlags: 0, dev: 0, sip: new Uint8Array(0), dip: new Uint8Array(0),
+    fd: 0, ino: 0n, type: 0, name: '', openFlags: 0, dev: 0, sip: NO_ADDR, dip: NO_ADDR,
     sport: 0, dport: 0, l4proto: 0, unixSource: 0n, unixDest: 0n,
   };
 }
