@@ -87,3 +87,25 @@ test('probe → state → fields: a process exec\'d in a container has its conta
     spawnSync('podman', ['rm', '-f', '-t', '0', cid], { timeout: 30_000 });
   }
 });
+
+test('live kestrel inspect -w writes container events: the file alone names the container', async (t) => {
+  if (skip) return t.skip(skip);
+  if (env['podman_sock'] !== '/run/podman/podman.sock') return t.skip(`podman socket is ${env['podman_sock']}, inspect asks the default one`);
+  const name = `kestrel-tap-${randomBytes(3).toString('hex')}`;
+  const cid = execFileSync('podman', ['run', '-d', '--name', name, IMG, 'sh', '-c', 'while true; do cat /etc/hostname >/dev/null; sleep 1; done'], { encoding: 'utf8', timeout: 60_000 }).trim();
+  const file = `/tmp/kestrel-tap-${process.pid}.scap`;
+  const KESTREL = `${ROOT}bin/kestrel.js`;
+  try {
+    const w = spawnSync(process.execPath, [KESTREL, 'inspect', '-w', file, '-M', '4'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(w.status, 0, w.stderr);
+    // Reading a file, kestrel asks no runtime: names and images come from the file's container
+    // events only. (sysdig 0.29.3 is no oracle here: reading a file, it still asks the live
+    // podman API for libpod cgroups and shows "host" once the container is gone.)
+    const k = spawnSync(process.execPath, [KESTREL, 'inspect', '-r', file, '-p', '%container.name %container.image', `container.id=${cid.slice(0, 12)}`], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(k.status, 0, k.stderr);
+    assert.deepEqual([...new Set(k.stdout.trim().split('\n'))], [`${name} ${IMG}`], k.stderr);
+  } finally {
+    if (!process.env['KESTREL_KEEP_TAP']) spawnSync('rm', ['-f', file]);
+    spawnSync('podman', ['rm', '-f', '-t', '0', cid], { timeout: 30_000 });
+  }
+});

@@ -213,6 +213,13 @@ export const command: Command = {
       insp.endEvent(ev);
       return ok;
     };
+    const tapHold: { m: ContainerManager | null } = { m: null };
+    const containerTap = async () => {
+      const cont = await import('../../../containers/index.js');
+      const { ContainerEventTap } = await import('../../../containers/capture-tap.js');
+      tapHold.m = new cont.ContainerManager();
+      return new ContainerEventTap(tapHold.m, 3000);
+    };
     try {
       if (values.write) {
         const gzip = values.compress === true || values.write.endsWith('.gz');
@@ -220,21 +227,33 @@ export const command: Command = {
         const w = await ScapWriter.create(values.write, { gzip, keepNewEvents: values['keep-new-events'] === true });
         try {
           w.writeHeader(src.header);
+          // Live: container events (as sinsp writes them) for the containers of the header's
+          // threads, then for each new one as its runtime answers, so readers of the file
+          // see container names and images. Runtimes get at most 3 s at start.
+          const tap = live ? await containerTap() : null;
+          if (tap !== null) {
+            for (const p of src.header.procs) tap.noteCgroups(p.cgroups);
+            await tap.settle();
+            tap.flush(w, BigInt(Date.now()) * 1000000n);
+          }
           // live events are exits only: write each with its synthesized enter (E/X pairs)
           const pairs = live ? new liveCli!.PairWriter((e) => w.writeEvent(e)) : null;
           let n = 0;
           while (n < limit) {
             const more = await src.nextBatch((ev) => {
               if (n >= limit) return;
+              if (tap !== null) tap.noteEvent(ev);
               if (filter !== null && !admit(ev)) return;
               n++;
               if (pairs !== null) pairs.event(ev);
               else w.writeEvent(ev);
             });
+            if (tap !== null) tap.flush(w, BigInt(Date.now()) * 1000000n);
             await w.drain();
             if (!more) break;
           }
         } finally {
+          tapHold.m?.close();
           await w.close();
         }
         return 0;
