@@ -2,7 +2,7 @@
 // real probe captures, and decode the captured events' parameters.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, existsSync, statSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,11 @@ export function buildHelper(name: string): string {
   mkdirSync(dir, { recursive: true });
   const bin = join(dir, name);
   if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(src).mtimeMs) {
-    execFileSync('gcc', ['-O1', '-Wall', '-o', bin, src], { timeout: 300_000, killSignal: 'SIGKILL' });
+    // Driver test files run in parallel and share this dir: build under a private name and
+    // rename into place, so no file ever runs (or sees) a half-written binary.
+    const tmp = `${bin}.${process.pid}.tmp`;
+    execFileSync('gcc', ['-O1', '-Wall', '-o', tmp, src], { timeout: 300_000, killSignal: 'SIGKILL' });
+    renameSync(tmp, bin);
   }
   return bin;
 }
