@@ -145,8 +145,10 @@ function plEntry(c: Cursor, ver: number): ProcEntry {
  */
 function plTail(c: Cursor, p: ProcEntry): void {
   let rem = c.left();
-  if (rem > 29) {
-    c.skip(8 + 4); // pidns_init_start_ts, tty
+  const current = rem > 29;
+  if (current) {
+    p.pidnsInitStartTs = c.u64('pidns_init_start_ts');
+    c.skip(4); // tty
     rem -= 12;
   }
   if (rem >= 4) { p.loginuid = c.i32('loginuid'); rem -= 4; }
@@ -154,6 +156,12 @@ function plTail(c: Cursor, p: ProcEntry): void {
   if (rem >= 8) { p.capInheritable = c.u64('cap_inheritable'); rem -= 8; }
   if (rem >= 8) { p.capPermitted = c.u64('cap_permitted'); rem -= 8; }
   if (rem >= 8) { p.capEffective = c.u64('cap_effective'); rem -= 8; }
+  if (!current) return;
+  // The fields the current writer added over time, each read only when the entry has it.
+  if (rem >= 1) { p.exeUpperLayer = c.u8('exe_upper_layer') !== 0; rem -= 1; }
+  if (rem >= 24) { p.exeIno = c.u64('exe_ino'); p.exeInoCtime = c.u64('exe_ino_ctime'); p.exeInoMtime = c.u64('exe_ino_mtime'); rem -= 24; }
+  if (rem >= 1) { p.exeFromMemfd = c.u8('exe_from_memfd') !== 0; rem -= 1; }
+  if (rem >= 1) { p.exeLowerLayer = c.u8('exe_lower_layer') !== 0; rem -= 1; }
 }
 
 function pl(c: Cursor, ver: number, h: CaptureHeader): void {

@@ -52,6 +52,14 @@ export interface ProcEntry {
   capInheritable: bigint;
   capPermitted: bigint;
   capEffective: bigint;
+  /** Current-layout PL_V9 tails only (absent = unknown): PID namespace start, executable facts. */
+  pidnsInitStartTs?: bigint;
+  exeUpperLayer?: boolean;
+  exeIno?: bigint;
+  exeInoCtime?: bigint;
+  exeInoMtime?: bigint;
+  exeFromMemfd?: boolean;
+  exeLowerLayer?: boolean;
 }
 
 /** scap_fd_type values (FDL entries). */

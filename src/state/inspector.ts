@@ -782,6 +782,10 @@ export function threadFromProc(p: ProcEntry): ThreadInfo {
   t.vtid = p.vtid; t.vpid = p.vpid; t.cgroups = fixCgroups(p.cgroups); t.root = p.root; t.loginuid = p.loginuid;
   t.exeWritable = p.exeWritable; t.capInheritable = p.capInheritable; t.capPermitted = p.capPermitted;
   t.capEffective = p.capEffective; t.containerId = containerIdFromCgroups(p.cgroups);
+  // Current-layout capture headers carry the executable facts (2022 ones leave them unknown).
+  if (p.exeIno !== undefined) { t.exeIno = Number(p.exeIno); t.exeInoCtime = p.exeInoCtime ?? 0n; t.exeInoMtime = p.exeInoMtime ?? 0n; }
+  if (p.pidnsInitStartTs !== undefined) t.pidnsInitStartTs = p.pidnsInitStartTs;
+  t.exeUpperLayer = p.exeUpperLayer === true; t.exeLowerLayer = p.exeLowerLayer === true; t.exeFromMemfd = p.exeFromMemfd === true;
   return t;
 }
 

@@ -78,3 +78,28 @@ test('upstream rule fields resolve with the types libsinsp declares', () => {
   };
   for (const [n, ty] of Object.entries(want)) assert.equal(reg.resolve(n)?.def.type, ty, n);
 });
+
+test('current-layout capture headers (libs_sample.scap PL_V9, 66-byte tail) seed the executable facts', async () => {
+  const { FileSource } = await import('../../src/capture/file-source.js');
+  const { scapPath } = await import('../diff/sysdig-oracle.js');
+  const src = new FileSource(scapPath('libs_sample.scap'));
+  await src.open();
+  try {
+    const procs = src.header.procs;
+    assert.ok(procs.length > 10);
+    // 66 bytes after root: pidns start, tty, loginuid, exe_writable, 3 caps, upper layer, ino and times.
+    assert.ok(procs.every((p) => p.exeIno !== undefined && p.pidnsInitStartTs !== undefined && p.exeFromMemfd === undefined));
+    const p = procs.find((x) => x.comm === 'sysdig')!;
+    assert.ok(p, 'sysdig in the PL block');
+    const insp = new Inspector(ev(0, p.tid, []));
+    insp.seed(src.header);
+    insp.process(ev(0, p.tid, []));
+    // What `kestrel inspect -r libs_sample.scap -p %proc.exe_ino...` shows for sysdig's events.
+    assert.equal(field(insp, 'proc.exe_ino'), 1481566);
+    assert.equal(field(insp, 'proc.exe_ino.ctime'), 1690556973053128604n);
+    assert.equal(field(insp, 'proc.pidns_init_start_ts'), 1690556576768000000n);
+    assert.equal(field(insp, 'proc.exe_ino.ctime_duration_pidns_start'), 1690556973053128604n - 1690556576768000000n);
+  } finally {
+    await src.close();
+  }
+});
