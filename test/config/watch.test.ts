@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ReloadWatcher } from '../../src/config/watch.js';
 
-function until(cond: () => boolean, ms = 5000): Promise<void> {
+function until(cond: () => boolean, ms = 60_000): Promise<void> { // generous: the suite runs under load
   const end = Date.now() + ms;
   return new Promise((res, rej) => {
     const t = setInterval(() => {

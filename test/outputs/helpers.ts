@@ -27,7 +27,9 @@ export function tmpdir(): string {
 }
 
 export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
+  // At least 60 s: the bound only matters when something is broken, and the full suite runs
+  // files in parallel on a small machine, where a few seconds can pass between timer ticks.
+  const end = Date.now() + Math.max(timeoutMs, 60_000);
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));

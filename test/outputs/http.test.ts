@@ -12,6 +12,7 @@ import { MemoryLogger } from '../../src/outputs/log.js';
 import { HttpSink } from '../../src/outputs/sinks/http.js';
 import { cfg, mkAlert, tmpdir, waitFor } from './helpers.js';
 import { Receiver } from './receiver.js';
+import { freePort } from '../support/ports.js';
 
 const FAST = ['http_output.retries=2', 'http_output.retry_backoff_ms=20', 'http_output.max_backoff_ms=200', 'http_output.timeout_ms=2000'];
 
@@ -39,7 +40,7 @@ test('every alert arrives as one POST of Falco-shaped JSON, in order', async () 
 
 test('receiver down for 3 s, then back: with the spool nothing is lost, order kept', async () => {
   const rx = new Receiver();
-  await rx.start();
+  await rx.start(await freePort()); // restarted on this port: keep it out of the ephemeral range
   const port = rx.port;
   await rx.stop();
   const spool = path.join(tmpdir(), 'http.spool');
@@ -65,7 +66,7 @@ test('receiver down for 3 s, then back: with the spool nothing is lost, order ke
 
 test('receiver down without the spool: every loss is counted, nothing is silently missing', async () => {
   const rx = new Receiver();
-  await rx.start();
+  await rx.start(await freePort()); // a port outside the ephemeral range: no reuse or self-connect while down
   const port = rx.port;
   await rx.stop();
   const log = new MemoryLogger();
@@ -140,7 +141,7 @@ test('credentials in the URL and headers reach the receiver but never the log', 
 
 test('spool survives a restart: alerts left on disk are replayed by the next run', async () => {
   const rx = new Receiver();
-  await rx.start();
+  await rx.start(await freePort()); // a port outside the ephemeral range: no reuse or self-connect while down
   const port = rx.port;
   await rx.stop();
   const spool = path.join(tmpdir(), 'restart.spool');
