@@ -212,7 +212,7 @@ for (const [name, c] of Object.entries(CASES)) {
     if (k.skippedRules.has(c.rule)) { t.skip(`rule '${c.rule}' skipped by the loader (unknown field)`); return; }
     if (name.includes('non-loopback') && IP === null) { t.skip('no non-loopback IPv4 address'); return; }
     const r = await session(c.script);
-    const ok = await k.waitFor(() => k.bySession(r.sid).some((a) => a.rule === c.rule), c.todo ? 2500 : 8000);
+    const ok = await k.waitFor(() => k.bySession(r.sid).some((a) => a.rule === c.rule), c.todo ? 2500 : 30_000); // returns as soon as it holds
     // Late duplicates would arrive within the probe's batching delay.
     await new Promise((res) => setTimeout(res, 700));
     const mine = k.bySession(r.sid);
@@ -263,7 +263,7 @@ test('container: terminal shell and mount in a privileged container', async (t) 
 });
 
 async function expectContainerAlert(rule: string, id: string): Promise<void> {
-  const ok = await k.waitFor(() => k.alerts.some((a) => a.rule === rule && a.output_fields['container.id'] === id), 8000);
+  const ok = await k.waitFor(() => k.alerts.some((a) => a.rule === rule && a.output_fields['container.id'] === id), 30_000);
   await new Promise((res) => setTimeout(res, 500));
   const mine = k.alerts.filter((a) => a.output_fields['container.id'] === id);
   assert.ok(ok, `no '${rule}' alert for container ${id}; got ${mine.map((a) => a.rule).join(', ') || 'nothing'}`);

@@ -61,7 +61,7 @@ export class Kestrel {
         if (k.stderr.includes('kestrel run: ready')) resolve();
       });
       p.on('exit', (code) => reject(new Error(`kestrel run exited (${code}) before it was ready:\n${k.stderr}`)));
-      setTimeout(() => reject(new Error(`kestrel run not ready after 60 s:\n${k.stderr}`)), 60_000).unref();
+      setTimeout(() => reject(new Error(`kestrel run not ready after 120 s:\n${k.stderr}`)), 120_000).unref();
     });
     await ready;
     const m = /the probe cannot capture ([^;]+);/.exec(k.stderr);
