@@ -107,20 +107,40 @@ export class ThreadTable {
     return this.map.get(t.pid) ?? t;
   }
 
-  /** The parent process's main thread. */
+  /**
+   * Processes that exited recently, kept only for their children's parent lookups: a child
+   * often outlives its parent by a moment (`runc exec` → the shell in a container), and an
+   * alert on the child must still name the parent. Like sinsp, which keeps an exited thread
+   * while it has children. Bounded: the oldest entries go first.
+   */
+  private readonly exitedParents = new Map<number, ThreadInfo>();
+  static readonly EXITED_PARENTS_MAX = 4096;
+
+  /** The parent process's main thread (possibly one that has exited already). */
   parent(t: ThreadInfo): ThreadInfo | undefined {
     const m = this.main(t);
     if (m.ptid <= 0 || m.ptid === m.tid) return undefined;
-    const p = this.map.get(m.ptid);
+    const p = this.map.get(m.ptid) ?? this.exitedParents.get(m.ptid);
     return p ? this.main(p) : undefined;
   }
 
   add(t: ThreadInfo): void {
     this.map.set(t.tid, t);
+    // A reused pid is a new process: the exited one is no longer anybody's parent.
+    if (this.exitedParents.size !== 0) this.exitedParents.delete(t.tid);
     if (t.tid === this.lastTid) this.lastThread = t;
   }
 
   remove(tid: number): void {
+    const t = this.map.get(tid);
+    if (t !== undefined && t.tid === t.pid) {
+      this.exitedParents.delete(tid);
+      this.exitedParents.set(tid, t);
+      if (this.exitedParents.size > ThreadTable.EXITED_PARENTS_MAX) {
+        const oldest = this.exitedParents.keys().next().value;
+        if (oldest !== undefined) this.exitedParents.delete(oldest);
+      }
+    }
     this.map.delete(tid);
     if (tid === this.lastTid) this.lastThread = undefined;
   }
