@@ -2,6 +2,8 @@
 // check with sysdig 0.29.3 (the oracle) that a capture written with kestrel's container event
 // shows the container's name/image for a thread in it; replay preloads the manager alike.
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { SHARED_DIR } from '../support/shared-dir.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +21,7 @@ import { FileSource } from '../../src/capture/file-source.js';
 import { emptyHeader } from '../../src/capture/scap-header.js';
 import type { ProcEntry } from '../../src/capture/types.js';
 
-const SHARED = new URL('../../../../shared/data/scap/', import.meta.url);
+const SHARED = pathToFileURL(SHARED_DIR + '/data/scap/');
 const H = '9dbcbd0c435f5b2fb2b5e3b1d1f0c9a8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2';
 
 /** The container JSON strings inside a (gzipped) capture file, found by their prefix. */

@@ -2,19 +2,12 @@
 // run kestrel the same way, and list the capture files sysdig can read.
 
 import { execFileSync, spawnSync } from 'node:child_process';
+import { SHARED_DIR } from '../support/shared-dir.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-/** shared/ beside the repository (CI and developer machines), or KESTREL_SHARED, or /work/shared. */
-function sharedDir(): string {
-  if (process.env.KESTREL_SHARED) return process.env.KESTREL_SHARED;
-  // dist/test/diff/sysdig-oracle.js -> the repository root is three levels up.
-  const beside = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..'), '..', 'shared');
-  return existsSync(beside) ? beside : '/work/shared';
-}
-
-export const SCAP_DIR = join(sharedDir(), 'data', 'scap');
+export const SCAP_DIR = join(SHARED_DIR, 'data', 'scap');
 /** libs_e2e_curl_google_comments has pcapng SHB options that sysdig 0.29.3 refuses. */
 const UNREADABLE = new Set(['libs_e2e_curl_google_comments.scap']);
 

@@ -7,19 +7,17 @@
 // conditions, so the filter layer is checked on its own.
 
 import { test } from 'node:test';
+import { SHARED_DIR } from '../support/shared-dir.js';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseCondition } from '../../src/filter/parser.js';
 import { expandMacros } from '../../src/filter/macros.js';
 import { evtTypeNames, evtTypesOf } from '../../src/filter/evttypes.js';
 import type { Expr, Node } from '../../src/filter/ast.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..', '..'); // dist/test/filter -> repo root
-const SHARED = resolve(repo, '..', 'shared');
+const SHARED = SHARED_DIR;
 const RULES = join(SHARED, 'data', 'rules');
 const TSV = join(SHARED, 'reference', 'upstream-rules-per-rule.tsv');
 

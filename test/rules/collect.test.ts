@@ -2,6 +2,7 @@
 // checks, the collector's define/override/append semantics, exceptions → condition text and
 // textual list substitution (exact strings as Falco builds them).
 import { test } from 'node:test';
+import { SHARED_DIR } from '../support/shared-dir.js';
 import assert from 'node:assert/strict';
 import { loadRules } from '../../src/rules/loader.js';
 import { buildExceptionCondition, resolveList, expandLists } from '../../src/rules/text.js';
@@ -236,7 +237,7 @@ test('lists expand earlier lists only (visibility by index)', () => {
 
 test('upstream stable+incubating+sandbox files collect with zero errors', async () => {
   const { readFileSync } = await import('node:fs');
-  const d = '/work/shared/data/rules/';
+  const d = SHARED_DIR + '/data/rules/';
   const out = loadRules(['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml']
     .map((f) => ({ name: f, content: readFileSync(d + f, 'utf8') })));
   assert.deepEqual(out.result.errors, []);

@@ -2,6 +2,7 @@
 // through `kestrel run --replay`. Every expected alert below was checked by hand against the
 // capture's content (kestrel inspect / sysdig -r), noted next to it.
 import { test } from 'node:test';
+import { SHARED_DIR } from '../support/shared-dir.js';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import type { Alert } from '../../src/outputs/alert.js';
 import { ContainerManager } from '../../src/containers/index.js';
 import type { RulesetOptions } from '../../src/rules/ruleset.js';
 
-const SCAP = '/work/shared/data/scap/';
+const SCAP = SHARED_DIR + '/data/scap/';
 const KESTREL = fileURLToPath(new URL('../../../bin/kestrel.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kestrel-replay-'));
 

@@ -2,13 +2,14 @@
 // load with zero errors, and each rule's event-type set equals the reference analysis
 // (reference/upstream-rules-per-rule.tsv, evt_types column). kestrel's default rules load too.
 import { test } from 'node:test';
+import { SHARED_DIR } from '../support/shared-dir.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadDetection } from '../../src/engine/detection.js';
 import { evtTypeNames } from '../../src/filter/evttypes.js';
 import { formatMessage } from '../../src/rules/result.js';
 
-const D = '/work/shared/data/rules/';
+const D = SHARED_DIR + '/data/rules/';
 
 const FILES = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => D + f);
 
@@ -16,7 +17,7 @@ test('stable + incubating + sandbox load with zero errors; event types match the
   const det = loadDetection({ rulesFiles: FILES });
   assert.deepEqual(det.load.result.errors.map((m) => formatMessage(m, 'error')), []);
   const expected = new Map<string, string>();
-  const tsv = readFileSync('/work/shared/reference/upstream-rules-per-rule.tsv', 'utf8').trim().split('\n');
+  const tsv = readFileSync(SHARED_DIR + '/reference/upstream-rules-per-rule.tsv', 'utf8').trim().split('\n');
   const head = tsv[0].split('\t');
   const ci = head.indexOf('rule'), ei = head.indexOf('evt_types'), en = head.indexOf('enabled');
   let disabled = 0;
@@ -63,11 +64,11 @@ test('upstream stable rules over every capture: no errors, and the (hand-checked
   const { readdirSync } = await import('node:fs');
   const { FileSource } = await import('../../src/capture/file-source.js');
   const { DetectionEngine } = await import('../../src/engine/engine.js');
-  const caps = readdirSync('/work/shared/data/scap').filter((f) => f.endsWith('.scap')).sort();
+  const caps = readdirSync(SHARED_DIR + '/data/scap').filter((f) => f.endsWith('.scap')).sort();
   assert.equal(caps.length, 11);
   let events = 0;
   for (const f of caps) {
-    const src = new FileSource('/work/shared/data/scap/' + f);
+    const src = new FileSource(SHARED_DIR + '/data/scap/' + f);
     await src.open();
     const alerts: string[] = [];
     const eng = new DetectionEngine({ source: src, detection: det, emit: (a) => alerts.push(`${a.rule}: ${a.output}`), hostname: 'h' });
