@@ -1,0 +1,81 @@
+// Hot reload of `kestrel run`, live: 20 SIGHUP reloads while alerts keep flowing (each reload
+// switches the rule's output tag, and the new tag must show up), then a broken rules file on
+// reload is rejected with an error and the old rules keep firing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, renameSync, closeSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KESTREL } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kestrel-reload-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+const marker = join(dir, 'marker-file');
+const rulesPath = join(dir, 'rules.yaml');
+
+function writeRules(tag: string): void {
+  // Written to a temp name and renamed, as editors and config managers do.
+  const tmp = rulesPath + '.tmp';
+  writeFileSync(tmp, `- rule: Reload marker opened
+  desc: the reload test's marker file was opened
+  condition: evt.type in (open, openat, openat2) and fd.name = ${JSON.stringify(marker)}
+  output: "marker opened tag=${tag} by %proc.name"
+  priority: NOTICE
+`);
+  renameSync(tmp, rulesPath);
+}
+
+test('20 reloads under load keep alerts flowing; a broken rules file keeps the old rules', async (t) => {
+  if (process.getuid?.() !== 0) { t.skip('needs root for the probe'); return; }
+  writeRules('v0');
+  const p = spawn(process.execPath, [KESTREL, 'run', '-v', '-r', rulesPath, '-o', 'json_output=true',
+    '-o', 'webserver.enabled=false', '-o', 'syslog_output.enabled=false', '-M', '600'],
+  { timeout: 900_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  p.stdout!.setEncoding('utf8');
+  p.stderr!.setEncoding('utf8');
+  p.stdout!.on('data', (d: string) => { out += d; });
+  p.stderr!.on('data', (d: string) => { err += d; });
+  const exited = new Promise<void>((r) => p.once('exit', () => r()));
+
+  // Polls `cond`, touching the marker file each round so the current rule has something to match.
+  async function until(what: string, cond: () => boolean, limitMs = 60_000): Promise<void> {
+    const end = Date.now() + limitMs;
+    while (!cond()) {
+      if (p.exitCode !== null || p.signalCode !== null) throw new Error(`kestrel exited while waiting for ${what}: ${err}`);
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`);
+      closeSync(openSync(marker, 'w'));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const tags = (): string[] => out.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { output: string }).output.replace(/.*tag=(\S+).*/, '$1'));
+
+  try {
+    await until('the ready line', () => err.includes('kestrel run: ready'), 120_000);
+    await until('an alert with tag v0', () => tags().includes('v0'));
+    // Background load: a stream of unrelated opens while reloading.
+    let loadOn = true;
+    const load = (async () => { while (loadOn) { for (let i = 0; i < 200; i++) closeSync(openSync('/etc/hostname', 'r')); await new Promise((r) => setTimeout(r, 5)); } })();
+    for (let i = 1; i <= 20; i++) {
+      writeRules(`v${i}`);
+      p.kill('SIGHUP');
+      await until(`an alert with tag v${i} after reload ${i}`, () => tags().includes(`v${i}`));
+    }
+    loadOn = false;
+    await load;
+    // A broken file: rejected, error reported, v20 keeps firing.
+    writeFileSync(rulesPath, '- rule: Broken\n  condition: evt.type = open and (\n  output: x\n  priority: NOTICE\n  desc: d\n');
+    const before = tags().length;
+    p.kill('SIGHUP');
+    await until('the reload error', () => /reload/i.test(err) && /error/i.test(err));
+    await until('v20 still firing after the broken reload', () => tags().slice(before).includes('v20'));
+    assert.ok(p.exitCode === null && p.signalCode === null, 'kestrel is still running');
+    assert.ok(!tags().slice(before).some((x) => x !== 'v20'), 'only the old rules fire after the broken reload');
+  } finally {
+    if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
+    await exited;
+  }
+});
