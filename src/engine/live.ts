@@ -35,9 +35,10 @@ export function attachSet(ruleset: { eventTypes(): { ids: Set<number>; all: bool
 export async function openLiveSource(
   ruleset: { eventTypes(): { ids: Set<number>; all: boolean } },
   warn: (msg: string) => void = () => undefined,
+  opts: { ringKiB?: number } = {},
 ): Promise<EventSource> {
   const set = attachSet(ruleset);
-  type LiveCtor = new (o: { syscalls: string[] }) => EventSource;
+  type LiveCtor = new (o: { syscalls: string[]; ringKiB?: number }) => EventSource;
   type Binding = { openProbe(c: object): { programs(): string[]; close(): void } };
   let Live: LiveCtor;
   let binding: Binding;
@@ -59,7 +60,7 @@ export async function openLiveSource(
   const missing = wanted.filter((n) => !available.has(n));
   const syscalls = wanted.filter((n) => available.has(n));
   if (missing.length) warn(`the probe cannot capture ${missing.join(', ')}; rules on those events will not fire live`);
-  const src = new Live({ syscalls });
+  const src = new Live({ syscalls, ringKiB: opts.ringKiB });
   await src.open();
   return src;
 }

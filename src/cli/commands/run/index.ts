@@ -131,7 +131,11 @@ export const command: Command = {
         try {
           inspector.seedUsersFromText(readFileSync('/etc/passwd', 'utf8'), readFileSync('/etc/group', 'utf8'));
         } catch { /* users then print as their uid only */ }
-        source = await openLiveSource(det.ruleset, (msg) => process.stderr.write(`kestrel run: ${msg}\n`));
+        // Ring size per buffer: engine.modern_ebpf.buffer_dim_kb, else Falco's buf_size_preset
+        // (1 → 1 MiB, doubling up to 10 → 512 MiB).
+        const mod = cfg.engine.modern_ebpf;
+        const ringKiB = mod.buffer_dim_kb > 0 ? mod.buffer_dim_kb : 1024 << (mod.buf_size_preset - 1);
+        source = await openLiveSource(det.ruleset, (msg) => process.stderr.write(`kestrel run: ${msg}\n`), { ringKiB });
       }
     } catch (e) {
       await ops.close();
