@@ -144,6 +144,9 @@ export interface InspectorOptions {
 function le32(b: Buffer, o: number): number {
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 }
+function le16(b: Buffer, o: number): number {
+  return b[o]! | (b[o + 1]! << 8);
+}
 
 export class Inspector {
   readonly threads: ThreadTable;
@@ -412,7 +415,7 @@ export class Inspector {
         if (int(ev, P.res[type], -1) < 0) break;
         const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
         if (!e) break;
-        this.applySockaddr(ev, P.addr[type], e, true);
+        this.applyBind(ev, P.addr[type], e);
         break;
       }
       case K.CONNECT: {
@@ -443,7 +446,9 @@ export class Inspector {
           const fd = int(ev, pi, -1);
           if (fd < 0) continue;
           const e = t.fds.add(fd);
-          e.type = FdType.FIFO; e.ino = ino; e.name = `pipe:[${ino}]`;
+          // sinsp 0.29.3 leaves pipe names empty (only /proc gives "pipe:[ino]")
+          e.type = FdType.FIFO; e.ino = ino; e.name = '';
+          t.lastEventFd = fd;
         }
         break;
       }
@@ -452,7 +457,7 @@ export class Inspector {
         const src = u64(ev, P.source[type]), peer = u64(ev, P.peer[type]);
         const a = int(ev, P.fd1[type], -1), b = int(ev, P.fd2[type], -1);
         if (a >= 0) { const e = t.fds.add(a); e.type = FdType.UNIX_SOCK; e.unixSource = src; e.unixDest = peer; }
-        if (b >= 0) { const e = t.fds.add(b); e.type = FdType.UNIX_SOCK; e.unixSource = peer; e.unixDest = src; }
+        if (b >= 0) { const e = t.fds.add(b); e.type = FdType.UNIX_SOCK; e.unixSource = peer; e.unixDest = src; t.lastEventFd = b; }
         break;
       }
       case K.SIMPLEFD: {
@@ -480,13 +485,14 @@ export class Inspector {
         if (!src) break;
         const e = t.fds.add(res);
         e.copyFrom(src);
+        t.lastEventFd = res;
         break;
       }
       case K.FCNTL: {
         const res = int(ev, P.res[type], -1);
         if (res < 0 || (t.enterA !== PPM_F_DUPFD && t.enterA !== PPM_F_DUPFD_CLOEXEC) || t.lastEventFd < 0) break;
         const src = t.fds.get(t.lastEventFd);
-        if (src && res !== t.lastEventFd) t.fds.add(res).copyFrom(src);
+        if (src && res !== t.lastEventFd) { t.fds.add(res).copyFrom(src); t.lastEventFd = res; }
         break;
       }
       case K.CHDIR: {
@@ -528,12 +534,14 @@ export class Inspector {
 
   private vmStats(ev: EventView, t: ThreadInfo): void {
     const type = ev.type;
-    // switch_6 (the most frequent event of all): fixed layout, read in place.
-    if (type === 152 && ev.nparams >= 6 && ev.plen[1] === 8 && ev.plen[2] === 8 && ev.plen[3] === 4 && ev.plen[4] === 4 && ev.plen[5] === 4) {
-      const b = ev.buf, po = ev.poff;
-      t.pfmajor = le32(b, po[1] + 4) * 4294967296 + le32(b, po[1]);
-      t.pfminor = le32(b, po[2] + 4) * 4294967296 + le32(b, po[2]);
-      t.vmsizeKb = le32(b, po[3]); t.vmrssKb = le32(b, po[4]); t.vmswapKb = le32(b, po[5]);
+    // switch_6 (the most frequent event of all): fixed layout, read in place from the u16
+    // lengths array (no parameter table: EventView builds it only when asked).
+    const b = ev.buf, q = ev.off + ev.hdr, n = ev.nparams;
+    if (type === 152 && n >= 6 && le16(b, q + 2) === 8 && le16(b, q + 4) === 8 && le16(b, q + 6) === 4 && le16(b, q + 8) === 4 && le16(b, q + 10) === 4) {
+      const p1 = q + 2 * n + le16(b, q);
+      t.pfmajor = le32(b, p1 + 4) * 4294967296 + le32(b, p1);
+      t.pfminor = le32(b, p1 + 12) * 4294967296 + le32(b, p1 + 8);
+      t.vmsizeKb = le32(b, p1 + 16); t.vmrssKb = le32(b, p1 + 20); t.vmswapKb = le32(b, p1 + 24);
       return;
     }
     const vs = P.vmSize[type];
@@ -564,18 +572,30 @@ export class Inspector {
     return concatPaths(base, name);
   }
 
-  private applySockaddr(ev: EventView, i: number, e: FdInfo, server: boolean): void {
+  /**
+   * bind(): sinsp 0.29.3 names the fd after the address; only a non-zero port makes it a
+   * listening (server) socket, which keeps the protocol socket() gave it (often unknown).
+   */
+  private applyBind(ev: EventView, i: number, e: FdInfo): void {
     if (i < 0 || i >= ev.nparams || ev.plen[i] < 1) return;
     const b = ev.buf, o = ev.poff[i], fam = b[o];
     if (fam === 2 && ev.plen[i] >= 7) {
-      e.type = server ? FdType.IPV4_SERVSOCK : FdType.IPV4_SOCK;
-      e.sip.fill(0); b.copy(e.sip, 0, o + 1, o + 5); e.sport = b.readUInt16LE(o + 5);
-      e.name = `${ipv4ToString(e.sip)}:${e.sport}`;
-      if (e.l4proto === L4.UNKNOWN) e.l4proto = L4.TCP;
+      const port = b.readUInt16LE(o + 5);
+      e.name = `${ipv4ToString(b.subarray(o + 1, o + 5))}:${port}`;
+      if (port > 0) {
+        e.type = FdType.IPV4_SERVSOCK; e.role = ROLE_SERVER;
+        e.sip.fill(0); b.copy(e.sip, 0, o + 1, o + 5); e.sport = port;
+      }
     } else if (fam === 10 && ev.plen[i] >= 19) {
-      e.type = server ? FdType.IPV6_SERVSOCK : FdType.IPV6_SOCK;
-      b.copy(e.sip, 0, o + 1, o + 17); e.sport = b.readUInt16LE(o + 17);
-      e.name = `${ipToString(e.sip, true)}:${e.sport}`;
+      const port = b.readUInt16LE(o + 17);
+      const ip = b.subarray(o + 1, o + 17);
+      e.name = `${ipToString(ip, true)}:${port}`;
+      if (port > 0) {
+        e.role = ROLE_SERVER; e.sport = port; e.sip.fill(0);
+        // an IPv4-mapped address makes it an IPv4 listener
+        if (isV4Mapped(ip)) { e.type = FdType.IPV4_SERVSOCK; b.copy(e.sip, 0, o + 13, o + 17); }
+        else { e.type = FdType.IPV6_SERVSOCK; b.copy(e.sip, 0, o + 1, o + 17); }
+      }
     } else if (fam === 1) {
       e.type = FdType.UNIX_SOCK;
       e.name = cstr(b, o + 1, o + ev.plen[i]);
@@ -671,14 +691,24 @@ export class Inspector {
     const ts = ev.ts();
     let childTid: number;
     let parent: ThreadInfo | null;
+    // sinsp: a caller whose tid differs from its vtid runs in a PID namespace ("container"):
+    // only the child's side knows the child's namespace ids.
+    const hasV = P.vtid[type] >= 0 && P.vtid[type] < ev.nparams;
+    const vtid = hasV ? int(ev, P.vtid[type]) : ev.tid;
+    const vpid = hasV ? int(ev, P.vpid[type]) : -1;
+    const inContainer = vtid !== ev.tid;
     if (res === 0) {
       // Child side: the event's own tid/pid/ptid describe the child.
       childTid = ev.tid;
       const ptid = int(ev, P.ptid[type], -1);
       parent = this.threads.get(ptid) ?? null;
       const existing = this.threads.get(childTid);
-      if (existing && existing.pid !== -1 && existing.cloneTs !== 0n) return existing;
+      if (existing && existing.pid !== -1 && existing.cloneTs !== 0n) {
+        if (inContainer) { existing.vtid = vtid; existing.vpid = vpid; }
+        return existing;
+      }
     } else {
+      if (inContainer) return cur;
       childTid = res;
       parent = cur;
       const existing = this.threads.get(childTid);
@@ -702,8 +732,10 @@ export class Inspector {
     c.flags = flags;
     if (P.uid[type] >= 0 && P.uid[type] < ev.nparams) { c.uid = int(ev, P.uid[type]); c.gid = int(ev, P.gid[type]); }
     else if (parent) { c.uid = parent.uid; c.gid = parent.gid; }
-    if (P.vtid[type] >= 0 && P.vtid[type] < ev.nparams) { c.vtid = int(ev, P.vtid[type]); c.vpid = int(ev, P.vpid[type]); }
-    else { c.vtid = c.tid; c.vpid = c.pid; }
+    // The parent's event carries the parent's namespace ids: outside a namespace sinsp uses
+    // the child's tid/pid; the page-fault counters come from the event as they are.
+    if (inContainer) { c.vtid = vtid; c.vpid = vpid; } else { c.vtid = c.tid; c.vpid = c.pid; }
+    if (P.pgftMaj[type] >= 0 && P.pgftMaj[type] < ev.nparams) { c.pfmajor = uint(ev, P.pgftMaj[type]); c.pfminor = uint(ev, P.pgftMin[type]); }
     if (P.cgroups[type] >= 0 && P.cgroups[type] < ev.nparams) c.cgroups = fixCgroups(strList(ev, P.cgroups[type]));
     else if (parent) c.cgroups = parent.cgroups;
     c.containerId = containerIdFromCgroups(c.cgroups);

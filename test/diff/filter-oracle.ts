@@ -65,14 +65,19 @@ export const FILTERS = [
 ];
 
 function sysdigNums(file: string, cond: string): Promise<string> {
+  return sysdigNumsAt(scapPath(file), cond);
+}
+
+/** The evt.num list (comma-separated) sysdig selects with `cond` in the capture at `path`. */
+export function sysdigNumsAt(path: string, cond: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('sysdig', ['-r', scapPath(file), '-p', '%evt.num', cond], { timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 64 << 20, encoding: 'latin1' },
+    execFile('sysdig', ['-r', path, '-p', '%evt.num', cond], { timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 64 << 20, encoding: 'latin1' },
       (err, stdout) => (err ? reject(err) : resolve(stdout.split('\n').filter(Boolean).join(','))));
   });
 }
 
 /** Runs `jobs` with at most `n` at a time. */
-async function pool<T>(jobs: (() => Promise<T>)[], n: number): Promise<T[]> {
+export async function pool<T>(jobs: (() => Promise<T>)[], n: number): Promise<T[]> {
   const out: T[] = new Array(jobs.length);
   let next = 0;
   await Promise.all(Array.from({ length: n }, async () => {
@@ -81,11 +86,16 @@ async function pool<T>(jobs: (() => Promise<T>)[], n: number): Promise<T[]> {
   return out;
 }
 
-async function kestrelNums(file: string, conds: string[]): Promise<string[]> {
+function kestrelNums(file: string, conds: string[]): Promise<string[]> {
+  return kestrelNumsAt(scapPath(file), conds);
+}
+
+/** For each condition, the evt.num list (comma-separated) kestrel selects in the capture at `path`. */
+export async function kestrelNumsAt(path: string, conds: string[]): Promise<string[]> {
   const reg = buildRegistry();
   const fs = conds.map((c) => compileFilter<EvalContext>(c, reg));
   const got: number[][] = conds.map(() => []);
-  const src = new FileSource(scapPath(file), { sysdigCompat: true });
+  const src = new FileSource(path, { sysdigCompat: true });
   await src.open();
   let insp: Inspector | null = null;
   try {

@@ -71,7 +71,7 @@ test('open resolves relative paths against the cwd; chdir moves it; openat uses 
   assert.equal(field(insp, 'fd.filename'), 'passwd');
 });
 
-test('close is deferred to the next event; dup copies; pipe makes two named fds', () => {
+test('close is deferred to the next event; dup copies; pipe makes two fds', () => {
   const insp = setup();
   run(insp, ev(4, 100, [i64(0)]));
   run(insp, ev(5, 100, [i64(0)]));
@@ -83,7 +83,8 @@ test('close is deferred to the next event; dup copies; pipe makes two named fds'
   run(insp, ev(124, 100, [i64(5)]));
   run(insp, ev(125, 100, [i64(9)]));
   run(insp, ev(8, 100, [i64(9), u32(1)]));
-  assert.equal(field(insp, 'fd.name'), 'pipe:[777]');
+  // sysdig 0.29.3 leaves pipe names empty (live differential test)
+  assert.equal(field(insp, 'fd.name'), '');
   assert.equal(field(insp, 'fd.typechar'), 'p');
 });
 
