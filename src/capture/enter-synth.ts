@@ -17,9 +17,20 @@ import { EventView, EVENT_HEADER_SIZE } from '../events/event-view.js';
 interface Plan {
   enterType: number;
   from: Int8Array;
+  /** Per enter param: an exit param to use when `from` is empty (or -1). */
+  alt: Int8Array;
 }
 
-const NO_PLAN: Plan = { enterType: -1, from: new Int8Array(0) };
+const NO_PLAN: Plan = { enterType: -1, from: new Int8Array(0), alt: new Int8Array(0) };
+
+/**
+ * Stand-ins for an enter parameter the probe could not read. execve's filename is read from
+ * the caller's memory, which a non-faulting BPF read cannot reach when the page is not
+ * mapped yet (a string literal of a just-forked child): the resolved executable path names
+ * the same file, so readers that derive proc.exepath from the enter's filename (sysdig
+ * 0.29.3) get the path instead of the cwd.
+ */
+const ALT: Readonly<Record<string, string>> = { filename: 'trusted_exepath' };
 
 /** Current-table exits the probe writes for fidelity, and the 2022 pair they become in files. */
 const DUP_1_X = 367, DUP2_X = 363, DUP3_X = 365, BPF_2_X = 369;
@@ -94,11 +105,27 @@ export class EnterSynth {
     if (x !== undefined && e !== undefined && x.dir === 'X' && e.dir === 'E' && (exitType & 1) === 1 && x.name === e.name) {
       const xNames = [...x.params, ...x.appended].map((q) => q.name);
       const from = new Int8Array(e.params.length);
-      e.params.forEach((q, i) => { from[i] = xNames.indexOf(q.name); });
-      p = { enterType: exitType - 1, from };
+      const alt = new Int8Array(e.params.length).fill(-1);
+      e.params.forEach((q, i) => {
+        from[i] = xNames.indexOf(q.name);
+        const a = ALT[q.name];
+        if (a !== undefined) alt[i] = xNames.indexOf(a);
+      });
+      p = { enterType: exitType - 1, from, alt };
     }
     this.plans[exitType] = p;
     return p;
+  }
+
+  /** The exit parameter that fills enter parameter i (-1: none): the stand-in when empty. */
+  private source(plan: Plan, i: number, exit: EventView): number {
+    const j = plan.from[i]!;
+    const ok = j >= 0 && j < exit.nparams;
+    // an empty string is a lone NUL
+    if (ok && exit.plen[j]! > 1) return j;
+    const a = plan.alt[i]!;
+    if (a >= 0 && a < exit.nparams && exit.plen[a]! > 1) return a;
+    return ok ? j : -1;
   }
 
   /**
@@ -112,8 +139,8 @@ export class EnterSynth {
     const n = plan.from.length;
     let size = EVENT_HEADER_SIZE + 2 * n;
     for (let i = 0; i < n; i++) {
-      const j = plan.from[i]!;
-      if (j >= 0 && j < exit.nparams) size += exit.plen[j]!;
+      const j = this.source(plan, i, exit);
+      if (j >= 0) size += exit.plen[j]!;
     }
     if (size > this.buf.length) this.buf = Buffer.alloc(size * 2);
     const b = this.buf;
@@ -127,8 +154,8 @@ export class EnterSynth {
     b.writeUInt32LE(n, 22);
     let p = EVENT_HEADER_SIZE + 2 * n;
     for (let i = 0; i < n; i++) {
-      const j = plan.from[i]!;
-      const len = j >= 0 && j < exit.nparams ? exit.plen[j]! : 0;
+      const j = this.source(plan, i, exit);
+      const len = j >= 0 ? exit.plen[j]! : 0;
       b.writeUInt16LE(len, EVENT_HEADER_SIZE + 2 * i);
       if (len > 0) src.copy(b, p, exit.poff[j]!, exit.poff[j]! + len);
       p += len;

@@ -65,7 +65,9 @@ function withAppendedParams(base: FieldDef<Ctx>, raw: boolean): FieldDef<Ctx> {
     isList: base.isList, deprecated: base.deprecated,
     extract(ctx: Ctx, arg: string | number | undefined): FieldValue {
       const v = base.extract(ctx, arg);
-      if (v !== null || typeof arg !== 'string') return v;
+      // Only exit-only (live) events: with its enter event before it (a capture file), an exit
+      // answers from its own 2022 parameters, as sysdig 0.29.3 does.
+      if (v !== null || typeof arg !== 'string' || ctx.enterValid) return v;
       const ev = ctx.ev;
       const i = paramIndex(ev.type, arg);
       if (i < 0 || i >= ev.nparams || ev.plen[i] === 0) return null;

@@ -111,14 +111,58 @@ function basename(p: string): string {
 
 function isFileType(e: FdInfo): boolean { return e.type === FdType.FILE || e.type === FdType.FILE_V2 || e.type === FdType.DIRECTORY; }
 
-// Open-family enter events: sysdig takes the fd name from the event when there is no fd yet.
-const OPEN_ENTER = new Set([2, 102, 306, 326, 58]);
 
 function fdNameOrCreator(c: C): string | null {
   const e = fdOf(c);
-  if (e) return e.name;
+  // a failed connect names the address it tried, not the fd
+  if (e && !(c.ev.type === 23 && (rawres(c) ?? 0) < 0)) return e.name;
   if (!c.hasFdFlag || c.thread === null) return null;
-  return null;
+  return nameFromCreator(c);
+}
+
+/**
+ * The fd name sysdig 0.29.3 derives from the event when the event has no fd (a failed
+ * open/accept/connect): the path or address argument; "" for every other exit, nothing for
+ * enters.
+ */
+function nameFromCreator(c: C): string | null {
+  const ev = c.ev, type = ev.type;
+  if ((type & 1) === 0) return null;
+  switch (type) {
+    case 3: case 59: case 27: case 57: case 247: case 249: case 23:
+      // open/creat (name), accept (tuple), connect (tuple): parameter 1 as rendered
+      if (ev.nparams < 2) return '';
+      renderParam(ev, 1, c.inspector.renderCtx, pt);
+      return pt.resolved !== '' ? pt.resolved : pt.value;
+    case 307: {
+      // openat (current layout): the name resolved against dirfd / cwd
+      if (ev.nparams < 3 || c.thread === null) return '';
+      const dirfd = int(ev, 1);
+      return c.inspector.resolvePath(c.thread, dirfd, str(ev, 2));
+    }
+    default: return '';
+  }
+}
+
+/** sinsp's directory of a name: up to the last '/', "/" at the root or without one. */
+function creatorDir(n: string): string {
+  const pos = n.lastIndexOf('/');
+  if (pos <= 0) return '/';
+  return pos < n.length - 1 ? n.slice(0, pos) : n;
+}
+
+/** fd.typechar for an event without an fd: sinsp guesses from the creating call. */
+function creatorTypeChar(type: number): string {
+  switch (type & ~1) {
+    case 2: case 102: case 306: case 326: case 58: return 'f';
+    case 18: case 26: case 56: case 246: case 248: return '4';
+    case 60: return 'p';
+    case 62: return 'e';
+    case 126: return 's';
+    case 136: return 't';
+    case 138: return 'i';
+    default: return 'o';
+  }
 }
 
 /** A socket whose addresses and ports are still all zero (created, not yet used). */
@@ -138,9 +182,11 @@ function sockIp(c: C, which: 'c' | 's' | 'l' | 'r'): string | null {
   const v6 = e.type === FdType.IPV6_SOCK;
   if (which === 'c') return ipToString(e.sip, v6);
   if (which === 's') return ipToString(e.dip, v6);
-  if (e.role === ROLE_CLIENT) return ipToString(which === 'l' ? e.sip : e.dip, v6);
-  if (e.role === ROLE_SERVER) return ipToString(which === 'l' ? e.dip : e.sip, v6);
-  return null;
+  if (e.role === 0) return null;
+  // sinsp decides local/remote by whether the client address is on this machine (not by
+  // the fd's role): on loopback the client side is "local" even for the accepting server.
+  const local = v6 ? isLocalV6(c, e.sip) : isLocalV4(c, e.sip);
+  return ipToString((which === 'l') === local ? e.sip : e.dip, v6);
 }
 
 function sockPort(c: C, which: 'c' | 's' | 'l' | 'r'): number | null {
@@ -152,9 +198,9 @@ function sockPort(c: C, which: 'c' | 's' | 'l' | 'r'): number | null {
   if (!(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) return null;
   if (which === 'c') return e.sport;
   if (which === 's') return e.dport;
-  if (e.role === ROLE_CLIENT) return which === 'l' ? e.sport : e.dport;
-  if (e.role === ROLE_SERVER) return which === 'l' ? e.dport : e.sport;
-  return null;
+  if (e.role === 0) return null;
+  const local = e.type === FdType.IPV6_SOCK ? isLocalV6(c, e.sip) : isLocalV4(c, e.sip);
+  return (which === 'l') === local ? e.sport : e.dport;
 }
 
 const L4_NAME = ['<NA>', '<NA>', 'tcp', 'udp', 'icmp', 'raw'];
@@ -163,6 +209,17 @@ function isLocalV4(c: C, b: Uint8Array): boolean {
   if (b[0] === 127) return true;
   for (const ifc of c.inspector.interfaces) {
     if (ifc.family === 4 && ifc.addr[0] === b[0] && ifc.addr[1] === b[1] && ifc.addr[2] === b[2] && ifc.addr[3] === b[3]) return true;
+  }
+  return false;
+}
+
+/** sinsp's IPv6 test: an interface of this machine on the same /64 (::1 is lo's). */
+function isLocalV6(c: C, b: Uint8Array): boolean {
+  for (const ifc of c.inspector.interfaces) {
+    if (ifc.family !== 6) continue;
+    let same = true;
+    for (let i = 0; i < 8 && same; i++) same = ifc.addr[i] === b[i];
+    if (same) return true;
   }
   return false;
 }
@@ -436,12 +493,12 @@ f('fd.typechar', 'string', "type of FD as a single character: 'f' file, '4' IPv4
   if (e) return fdTypeChar(e.type);
   if (!c.hasFdFlag || c.thread === null) return null;
   // No fd yet: sinsp derives the kind from the creating call, 'o' (unknown) otherwise.
-  return OPEN_ENTER.has(c.ev.type) ? 'f' : c.ev.type === 18 ? '4' : 'o';
+  return creatorTypeChar(c.ev.type);
 });
 f('fd.name', 'string', 'FD full name: the file path for files, the connection tuple for sockets', (c) => fdNameOrCreator(c));
 f('fd.directory', 'string', 'if the fd is a file, the directory that contains it', (c) => {
   const e = fdOf(c);
-  if (!e) return null;
+  if (!e) { const n = c.hasFdFlag && c.thread !== null ? nameFromCreator(c) : null; return n === null ? null : creatorDir(n); }
   if (e.type === FdType.UNINITIALIZED) return e.name === '' ? '/' : dirname(e.name);
   return isFileType(e) ? (e.type === FdType.DIRECTORY ? e.name : dirname(e.name)) : null;
 });
@@ -456,7 +513,11 @@ f('fd.cport', 'port', 'for TCP/UDP FDs, the client port', (c) => sockPort(c, 'c'
 f('fd.sport', 'port', 'for TCP/UDP FDs, server port', (c) => sockPort(c, 's'));
 f('fd.lport', 'port', 'for TCP/UDP FDs, the local port', (c) => sockPort(c, 'l'));
 f('fd.rport', 'port', 'for TCP/UDP FDs, the remote port', (c) => sockPort(c, 'r'));
-f('fd.l4proto', 'string', "the IP protocol of a socket: 'tcp', 'udp', 'icmp' or 'raw'", (c) => { const e = fdOf(c); return e && isSocketType(e.type) ? L4_NAME[e.l4proto] ?? '<NA>' : null; });
+f('fd.l4proto', 'string', "the IP protocol of a socket: 'tcp', 'udp', 'icmp' or 'raw'", (c) => {
+  const e = fdOf(c);
+  // every fd has a protocol in sinsp: '<NA>' for non-IP ones (a value, not a missing field)
+  return e ? (isSocketType(e.type) ? L4_NAME[e.l4proto] ?? '<NA>' : '<NA>') : null;
+});
 f('fd.sockfamily', 'string', "the socket family for socket events: 'ip' or 'unix'", (c) => { const e = fdOf(c); return e ? (isSocketType(e.type) ? 'ip' : e.type === FdType.UNIX_SOCK ? 'unix' : null) : null; });
 f('fd.is_server', 'bool', "'true' if the process owning this FD is the server endpoint in the connection", (c) => {
   const e = fdOf(c);
@@ -466,7 +527,13 @@ f('fd.is_server', 'bool', "'true' if the process owning this FD is the server en
   return false;
 });
 f('fd.containername', 'string', 'chaining of the container ID and the FD name', (c) => { const n = fdNameOrCreator(c); return n === null ? null : rawContainerId(c) + ':' + n; });
-f('fd.containerdirectory', 'string', 'chaining of the container ID and the directory name', (c) => { const e = fdOf(c); if (!e) return null; if (e.type === FdType.UNINITIALIZED) return rawContainerId(c) + ':' + (e.name === '' ? '/' : dirname(e.name)); return isFileType(e) ? rawContainerId(c) + ':' + dirname(e.name) : null; });
+f('fd.containerdirectory', 'string', 'chaining of the container ID and the directory name', (c) => {
+  const e = fdOf(c);
+  if (!e) { const n = c.hasFdFlag && c.thread !== null ? nameFromCreator(c) : null; return n === null ? null : rawContainerId(c) + ':' + creatorDir(n); }
+  if (e.type === FdType.UNINITIALIZED) return rawContainerId(c) + ':' + (e.name === '' ? '/' : dirname(e.name));
+  // a directory fd is its own directory (as fd.directory)
+  return isFileType(e) ? rawContainerId(c) + ':' + (e.type === FdType.DIRECTORY ? e.name : dirname(e.name)) : null;
+});
 f('fd.net', 'ipnet', 'matches the IP network (client or server) of the fd', (c) => { const a = sockIp(c, 'c'), b = sockIp(c, 's'); return a === null ? null : [a, b ?? a]; }, { matchAny: true });
 f('fd.cnet', 'ipnet', 'matches the client IP network of the fd', (c) => sockIp(c, 'c'));
 f('fd.snet', 'ipnet', 'matches the server IP network of the fd', (c) => sockIp(c, 's'));
@@ -558,7 +625,8 @@ function isOpenExit(c: C): boolean { return OPEN_EXIT.has(c.ev.type); }
 function openFlagTest(c: C, bit: number): boolean {
   if (!isOpenExit(c)) return false;
   const i = argIndex(c, 'flags');
-  if (i < 0) return c.ev.type === 59 && bit === 2;
+  // creat has no flags parameter: sysdig 0.29.3 says false (seen on a live capture)
+  if (i < 0) return false;
   return (int(c.ev, i) & bit) !== 0;
 }
 

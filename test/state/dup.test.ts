@@ -31,6 +31,8 @@ function setup(): Inspector {
     { ...blank, fd: 0, type: 1, name: '/dev/pts/1' },
     { ...blank, fd: 1, type: 1, name: '/dev/pts/1' },
   ]);
+  // this machine's address: sinsp tells local from remote by whether the client address is one
+  h.interfaces.push({ family: 4, name: 'eth0', addr: Uint8Array.of(10, 0, 0, 5), netmask: Uint8Array.of(255, 255, 255, 0), bcast: Uint8Array.of(10, 0, 0, 255), linkspeed: 0n });
   const insp = new Inspector(ev(0, 300, []));
   insp.seed(h);
   // socket(AF_INET, SOCK_STREAM) = 3, connect(3) to 10.1.2.3:4444 (2022 pairs)

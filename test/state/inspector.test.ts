@@ -33,6 +33,8 @@ function setup(): Inspector {
   h.fds.set(100, [{ fd: 0, ino: 3n, type: 1, name: '/dev/pts/0', openFlags: 3, dev: 0, sip: new Uint8Array(0), dip: new Uint8Array(0), sport: 0, dport: 0, l4proto: 0, unixSource: 0n, unixDest: 0n }]);
   h.users.push({ uid: 1000, gid: 1000, name: 'u', homedir: '/home/u', shell: '/bin/bash' }, { uid: 0, gid: 0, name: 'root', homedir: '/root', shell: '/bin/sh' });
   h.groups.push({ gid: 1000, name: 'u' });
+  // this machine's address: sinsp tells local from remote by whether the client address is one
+  h.interfaces.push({ family: 4, name: 'eth0', addr: Uint8Array.of(10, 0, 0, 2), netmask: Uint8Array.of(255, 255, 255, 0), bcast: Uint8Array.of(10, 0, 0, 255), linkspeed: 0n });
   const insp = new Inspector(ev(0, 100, []));
   insp.seed(h);
   return insp;
