@@ -36,6 +36,9 @@ function rd16(b: Buffer, o: number): number {
   return b[o]! | (b[o + 1]! << 8);
 }
 
+const DRAIN_OK = 0;
+const DRAIN_SLOW = 1;
+
 interface ByteInput {
   read(buf: Buffer, off: number, len: number): Promise<number>;
   close(): Promise<void>;
@@ -363,6 +366,16 @@ export class ScapReader {
     // Ensure one full block is buffered (this also handles the end of input and corrupt tails).
     const first = await this.peekEventBlock();
     if (first === null) return false;
+    const r = this.drain(first, onEvent);
+    return r === DRAIN_SLOW ? this.slowBlock() : true;
+  }
+
+  /**
+   * The per-event loop, synchronous: V8 optimizes it as a plain function (inside the async
+   * nextBatch, the optimized loop deoptimized on resuming after an await and was compiled
+   * twice). Returns DRAIN_SLOW when the first buffered block is not an event block.
+   */
+  private drain(first: number, onEvent: (ev: EventView) => void): number {
     const b0 = this.buf;
     const view = this.view;
     let s = this.start;
@@ -392,8 +405,7 @@ export class ScapReader {
           this.countBlocks(lastType, lastCount);
           this.delivered = num;
           this.start = s;
-          if (s === first) return this.slowBlock();
-          return true;
+          return s === first ? DRAIN_SLOW : DRAIN_OK;
       }
       if (len < 12 || len > (type === BT.EV_V2_LARGE || type === BT.EVF_V2_LARGE ? MAX_LARGE_BLOCK : MAX_EVENT_BLOCK)) {
         this.start = s;
@@ -417,7 +429,7 @@ export class ScapReader {
       onEvent(view);
     }
     this.countBlocks(lastType, lastCount);
-    return true;
+    return DRAIN_OK;
   }
 
   private countBlocks(type: number, n: number): void {

@@ -32,9 +32,29 @@ export class EventView {
   dumpFlags = 0;
   /** Sequence number, 1-based, assigned by the source (sysdig's evt.num). */
   num = 0;
-  /** Absolute offset in `buf` of each parameter's bytes, and its length. */
-  readonly poff = new Int32Array(MAX_PARAMS);
-  readonly plen = new Int32Array(MAX_PARAMS);
+  /** Absolute offset in `buf` of each parameter's bytes, and its length (see `poff`/`plen`). */
+  private readonly offs = new Int32Array(MAX_PARAMS);
+  private readonly lens = new Int32Array(MAX_PARAMS);
+  /**
+   * Whether offs/lens describe the current event. Most events are consumed without reading a
+   * parameter (scheduler switches, procinfo, syscalls the state ignores), so `load` only checks
+   * that the lengths add up and the table is filled on the first access to `poff`/`plen`.
+   */
+  private built = true;
+  /** Width (2 or 4 bytes) of each entry of the current event's lengths array. */
+  private lw = 2;
+
+  /** Absolute offset in `buf` of each parameter's bytes (valid below `nparams`). */
+  get poff(): Int32Array {
+    if (!this.built) this.build();
+    return this.offs;
+  }
+
+  /** Length of each parameter (valid below `nparams`). */
+  get plen(): Int32Array {
+    if (!this.built) this.build();
+    return this.lens;
+  }
 
   /**
    * Point the view at an event. Returns an error message (without position) if the event's
@@ -60,6 +80,7 @@ export class EventView {
     if (len < hdr || len > end - off) return `event length ${len} does not fit (available ${end - off}, header ${hdr})`;
     const large = type < EVENT_LARGE_PAYLOAD.length && EVENT_LARGE_PAYLOAD[type] === 1;
     const lw = large ? 4 : 2;
+    this.lw = lw;
     let n: number;
     if (v1) {
       // v1 events do not store nparams: start from the table's count and drop trailing
@@ -77,29 +98,48 @@ export class EventView {
     if (n > MAX_PARAMS) return `event has ${n} parameters (max ${MAX_PARAMS})`;
     if (hdr + n * lw > len) return `parameter lengths (${n}) overrun event length ${len}`;
     this.nparams = n;
-    let p = off + hdr + n * lw;
-    const stop = off + len;
-    const poff = this.poff;
-    const plen = this.plen;
+    // Check the lengths now (a corrupt event is the reader's error, not a later consumer's);
+    // the offsets table is built on demand.
+    let room = len - hdr - n * lw;
     let q = off + hdr;
     if (lw === 2) {
       for (let i = 0; i < n; i++, q += 2) {
         const l = b[q]! | (b[q + 1]! << 8);
-        if (l > stop - p) return `parameter ${i} length ${l} overruns event length ${len}`;
-        poff[i] = p;
-        plen[i] = l;
+        if (l > room) return `parameter ${i} length ${l} overruns event length ${len}`;
+        room -= l;
+      }
+    } else {
+      for (let i = 0; i < n; i++, q += 4) {
+        const l = (b[q]! | (b[q + 1]! << 8) | (b[q + 2]! << 16) | (b[q + 3]! << 24)) >>> 0;
+        if (l > room) return `parameter ${i} length ${l} overruns event length ${len}`;
+        room -= l;
+      }
+    }
+    this.built = n === 0;
+    return null;
+  }
+
+  /** Fills offs/lens from the lengths array (already checked by `load`). */
+  private build(): void {
+    this.built = true;
+    const b = this.buf, n = this.nparams, offs = this.offs, lens = this.lens;
+    let q = this.off + this.hdr;
+    let p = q + n * this.lw;
+    if (this.lw === 2) {
+      for (let i = 0; i < n; i++, q += 2) {
+        const l = b[q]! | (b[q + 1]! << 8);
+        offs[i] = p;
+        lens[i] = l;
         p += l;
       }
     } else {
       for (let i = 0; i < n; i++, q += 4) {
         const l = (b[q]! | (b[q + 1]! << 8) | (b[q + 2]! << 16) | (b[q + 3]! << 24)) >>> 0;
-        if (l > stop - p) return `parameter ${i} length ${l} overruns event length ${len}`;
-        poff[i] = p;
-        plen[i] = l;
+        offs[i] = p;
+        lens[i] = l;
         p += l;
       }
     }
-    return null;
   }
 
   /** Timestamp in ns since the epoch. */
