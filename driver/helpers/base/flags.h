@@ -81,4 +81,70 @@ static __always_inline __u32 flags__clone(__u64 f)
 	return r;
 }
 
+/* PROT_* → PPM_PROT_*: READ/WRITE/EXEC/SEM keep their bits, GROWSDOWN/GROWSUP move down. */
+static __always_inline __u32 flags__prot(__u64 p)
+{
+	__u32 r = p & 0xf;
+	if (p & 0x01000000) r |= KES_PROT_FLAGS_PROT_GROWSDOWN;
+	if (p & 0x02000000) r |= KES_PROT_FLAGS_PROT_GROWSUP;
+	return r;
+}
+
+/* x86-64 MAP_* → PPM_MAP_* (MAP_FILE is 0 on Linux, so it never shows). */
+static __always_inline __u32 flags__mmap(__u64 f)
+{
+	__u32 r = 0;
+	if (f & 0x01) r |= KES_MMAP_FLAGS_MAP_SHARED;
+	if (f & 0x02) r |= KES_MMAP_FLAGS_MAP_PRIVATE;
+	if (f & 0x10) r |= KES_MMAP_FLAGS_MAP_FIXED;
+	if (f & 0x20) r |= KES_MMAP_FLAGS_MAP_ANONYMOUS;
+	if (f & 0x40) r |= KES_MMAP_FLAGS_MAP_32BIT;
+	if (f & 0x100) r |= KES_MMAP_FLAGS_MAP_GROWSDOWN;
+	if (f & 0x800) r |= KES_MMAP_FLAGS_MAP_DENYWRITE;
+	if (f & 0x1000) r |= KES_MMAP_FLAGS_MAP_EXECUTABLE;
+	if (f & 0x2000) r |= KES_MMAP_FLAGS_MAP_LOCKED;
+	if (f & 0x4000) r |= KES_MMAP_FLAGS_MAP_NORESERVE;
+	if (f & 0x8000) r |= KES_MMAP_FLAGS_MAP_POPULATE;
+	if (f & 0x10000) r |= KES_MMAP_FLAGS_MAP_NONBLOCK;
+	return r;
+}
+
+/* SOCK_NONBLOCK / SOCK_CLOEXEC (the O_* bits) in a socket type → PPM_O_* (file_flags). */
+static __always_inline __u32 flags__sock_type(__u64 type)
+{
+	__u32 r = 0;
+	if (type & L_O_NONBLOCK) r |= KES_FILE_FLAGS_O_NONBLOCK;
+	if (type & L_O_CLOEXEC) r |= KES_FILE_FLAGS_O_CLOEXEC;
+	return r;
+}
+
+#define L_SOL_SOCKET 1
+#define L_SOL_TCP 6
+
+static __always_inline __u8 flags__sockopt_level(__u64 level)
+{
+	if (level == L_SOL_SOCKET) return KES_SOCKOPT_LEVELS_SOL_SOCKET;
+	if (level == L_SOL_TCP) return KES_SOCKOPT_LEVELS_SOL_TCP;
+	return KES_SOCKOPT_LEVELS_UNKNOWN;
+}
+
+/* SOL_SOCKET options: PPM_SOCKOPT_SO_* equal the Linux numbers up to SO_ATTACH_BPF (50); the
+ * three later ones the table knows are renumbered. Other levels are not decoded. */
+static __always_inline __u8 flags__sockopt_name(__u64 level, __u64 name)
+{
+	if (level != L_SOL_SOCKET) return KES_SOCKOPT_OPTIONS_UNKNOWN;
+	if (name >= 1 && name <= 50) return name;
+	if (name == 55) return KES_SOCKOPT_OPTIONS_SO_MEMINFO;
+	if (name == 57) return KES_SOCKOPT_OPTIONS_SO_COOKIE;
+	if (name == 59) return KES_SOCKOPT_OPTIONS_SO_PEERGROUPS;
+	return KES_SOCKOPT_OPTIONS_UNKNOWN;
+}
+
+/* IORING_SETUP_* → PPM_IORING_SETUP_*: PPM keeps bit 2 for SQ_NEED_WAKEUP, so the bits from
+ * SQ_AFF on move up by one. Later Linux flags have no PPM bit. */
+static __always_inline __u32 flags__io_uring_setup(__u64 f)
+{
+	return (f & 3) | ((f & 0x7c) << 1);
+}
+
 #endif

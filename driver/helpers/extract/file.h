@@ -40,4 +40,24 @@ static __always_inline void extract__file_dev_ino(struct file *f, __u32 *dev, __
 	*dev = extract__encode_dev(READ_KERN(i, i_sb, s_dev));
 }
 
+/* overlayfs layer of an open file: 1 when it lives in the upper (writable, e.g. container)
+ * layer, 2 when it comes from a lower (image) layer, 0 when the file is not on overlayfs. The
+ * ovl inode's upper dentry, when it has an inode, means the upper layer holds the file. */
+#define KES_OVL_UPPER 1
+#define KES_OVL_LOWER 2
+#define KES_OVERLAYFS_SUPER_MAGIC 0x794c7630
+
+static __always_inline __u32 extract__ovl_layer(struct file *f)
+{
+	struct dentry *d = f ? READ_KERN(f, f_path.dentry) : NULL;
+	if (!d || READ_KERN(d, d_sb, s_magic) != KES_OVERLAYFS_SUPER_MAGIC)
+		return 0;
+	struct inode *vi = READ_KERN(d, d_inode);
+	if (!vi)
+		return 0;
+	struct ovl_inode *oi = (struct ovl_inode *)((char *)vi - bpf_core_field_offset(struct ovl_inode, vfs_inode));
+	struct dentry *up = READ_KERN(oi, __upperdentry);
+	return (up && READ_KERN(up, d_inode)) ? KES_OVL_UPPER : KES_OVL_LOWER;
+}
+
 #endif

@@ -149,4 +149,85 @@ static __always_inline void extract__vm(struct task_struct *t, struct kes_vm *vm
 	vm->swap_kb = extract__mm_counter(mm, MM_SWAPENTS) << 2;
 }
 
+/* ======================= PID NAMESPACE, REAPER ======================================== */
+
+/* The pid namespace a task lives in (the one at its own pid's level). */
+static __always_inline struct pid_namespace *extract__pidns(struct task_struct *t)
+{
+	struct pid *p = READ_KERN(t, thread_pid);
+	if (!p)
+		return NULL;
+	unsigned int level = READ_KERN(p, level);
+	struct upid up;
+	if (bpf_probe_read_kernel(&up, sizeof(up), &p->numbers[level & 31]) < 0)
+		return NULL;
+	return up.ns;
+}
+
+/* Start time (ns since the epoch) of the init process of the task's pid namespace: the boot
+ * based start time /proc/<pid>/stat also counts from, plus the boot epoch. */
+static __always_inline __u64 extract__pidns_init_start(struct task_struct *t)
+{
+	struct pid_namespace *ns = extract__pidns(t);
+	struct task_struct *init = ns ? READ_KERN(ns, child_reaper) : NULL;
+	if (!init)
+		return 0;
+	return READ_KERN(init, start_boottime) + kes_boot_epoch_ns;
+}
+
+#define KES_PF_EXITING 0x4
+#define KES_MAX_THREAD_WALK 16
+#define KES_MAX_PARENT_WALK 16
+
+/* A thread of t's process that is not exiting (the kernel's find_alive_thread), or 0. */
+static __always_inline __s64 extract__alive_thread(struct task_struct *t)
+{
+	struct signal_struct *sig = READ_KERN(t, signal);
+	if (!sig)
+		return 0;
+	struct list_head *head = &sig->thread_head;
+	struct list_head *pos = READ_KERN(sig, thread_head.next);
+	for (int i = 0; i < KES_MAX_THREAD_WALK; i++) {
+		if (!pos || pos == head)
+			break;
+		struct task_struct *th = (struct task_struct *)((char *)pos - bpf_core_field_offset(struct task_struct, thread_node));
+		if (!(READ_KERN(th, flags) & KES_PF_EXITING))
+			return READ_KERN(th, pid);
+		pos = READ_KERN(th, thread_node.next);
+	}
+	return 0;
+}
+
+/* Who inherits the children of an exiting thread (the kernel's find_new_reaper): 0 when it
+ * has none; else a live thread of its own process; else, when an ancestor asked to be a
+ * child subreaper (PR_SET_CHILD_SUBREAPER), the closest one below the namespace's init; else
+ * the init of its pid namespace. Walks are bounded (16 threads, 16 ancestors). */
+static __always_inline __s64 extract__reaper_tid(struct task_struct *t)
+{
+	struct list_head *kids = &t->children;
+	if (READ_KERN(t, children.next) == kids)
+		return 0;
+	__s64 alive = extract__alive_thread(t);
+	if (alive)
+		return alive;
+	struct pid_namespace *ns = extract__pidns(t);
+	struct task_struct *init = ns ? READ_KERN(ns, child_reaper) : NULL;
+	struct signal_struct *sig = READ_KERN(t, signal);
+	if (sig && BPF_CORE_READ_BITFIELD_PROBED(sig, has_child_subreaper)) {
+		struct task_struct *r = t;
+		for (int i = 0; i < KES_MAX_PARENT_WALK; i++) {
+			r = READ_KERN(r, real_parent);
+			if (!r || r == init || READ_KERN(r, pid) == 0)
+				break;
+			struct signal_struct *rs = READ_KERN(r, signal);
+			if (!rs || !BPF_CORE_READ_BITFIELD_PROBED(rs, is_child_subreaper))
+				continue;
+			alive = extract__alive_thread(r);
+			if (alive)
+				return alive;
+		}
+	}
+	return init ? READ_KERN(init, pid) : 0;
+}
+
 #endif

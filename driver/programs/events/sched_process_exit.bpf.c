@@ -16,8 +16,8 @@ int BPF_PROG(ev_procexit, struct task_struct *p)
 	store__u8(&e, code & 0x7f);
 	/* Parameter 4: core (UINT8) */
 	store__u8(&e, (code & 0x80) ? 1 : 0);
-	/* Parameter 5: reaper_tid (PID): not computed (0 = unknown) */
-	store__s64(&e, 0);
+	/* Parameter 5: reaper_tid (PID): who inherits this thread's children, 0 if it has none */
+	store__s64(&e, extract__reaper_tid(p));
 	store__submit(&e);
 	return 0;
 }

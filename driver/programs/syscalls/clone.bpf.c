@@ -15,8 +15,8 @@ static __always_inline void fill_clone_common(struct kes_ev *e, long ret, __u64 
 	/* Parameters 19, 20: vtid, vpid */
 	store__s64(e, extract__vtid(t));
 	store__s64(e, extract__vpid(t));
-	/* Parameter 21: pidns_init_start_ts (not computed) */
-	store__u64(e, 0);
+	/* Parameter 21: pidns_init_start_ts (UINT64): start of the pid namespace's init */
+	store__u64(e, extract__pidns_init_start(t));
 }
 
 static __always_inline void fill_clone(struct kes_ev *e, struct pt_regs *r, long ret)

@@ -38,7 +38,6 @@ int e_execveat(struct trace_event_raw_sys_enter *ctx)
 #define KES_EXE_UPPER_LAYER 2
 #define KES_EXE_FROM_MEMFD 4
 #define KES_EXE_LOWER_LAYER 8
-#define KES_OVERLAYFS_SUPER_MAGIC 0x794c7630
 
 static __always_inline __u32 exec__flags(struct task_struct *t, struct inode *i, struct file *exe)
 {
@@ -57,15 +56,11 @@ static __always_inline __u32 exec__flags(struct task_struct *t, struct inode *i,
 		bpf_probe_read_kernel_str(name, sizeof(name), READ_KERN(exe, f_path.dentry, d_name.name));
 		if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' && name[5] == ':')
 			fl |= KES_EXE_FROM_MEMFD;
-		/* overlayfs: the ovl inode's upper dentry, when it has an inode, means the file was
-		 * written in the upper (container) layer; otherwise it comes from a lower (image) one. */
-		struct dentry *d = READ_KERN(exe, f_path.dentry);
-		if (d && READ_KERN(d, d_sb, s_magic) == KES_OVERLAYFS_SUPER_MAGIC) {
-			struct inode *vi = READ_KERN(d, d_inode);
-			struct ovl_inode *oi = (struct ovl_inode *)((char *)vi - bpf_core_field_offset(struct ovl_inode, vfs_inode));
-			struct dentry *up = vi ? READ_KERN(oi, __upperdentry) : NULL;
-			fl |= (up && READ_KERN(up, d_inode)) ? KES_EXE_UPPER_LAYER : KES_EXE_LOWER_LAYER;
-		}
+		__u32 layer = extract__ovl_layer(exe);
+		if (layer == KES_OVL_UPPER)
+			fl |= KES_EXE_UPPER_LAYER;
+		else if (layer == KES_OVL_LOWER)
+			fl |= KES_EXE_LOWER_LAYER;
 	}
 	return fl;
 }

@@ -9,10 +9,14 @@ static __always_inline void fill_creat(struct kes_ev *e, struct pt_regs *r, long
 	store__u32(e, ARG(1) & 07777);                /* Parameter 3: mode (UINT32) */
 	__u32 dev;
 	__u64 ino;
-	extract__file_dev_ino(extract__fd_file(extract__task(), ret), &dev, &ino);
+	struct file *f = extract__fd_file(extract__task(), ret);
+	extract__file_dev_ino(f, &dev, &ino);
 	store__u32(e, dev);                           /* Parameter 4: dev (UINT32) */
 	store__u64(e, ino);                           /* Parameter 5: ino (UINT64) */
-	store__u16(e, 0);                             /* Parameter 6: creat_flags (FLAGS16) */
+	/* Parameter 6: creat_flags (FLAGS16): the overlayfs layer of the new file, as current libs
+	 * define it (FD_UPPER_LAYER_CREAT = 1, FD_LOWER_LAYER_CREAT = 2); the open flags of creat
+	 * are implied (O_CREAT|O_WRONLY|O_TRUNC) and readers construct them. */
+	store__u16(e, extract__ovl_layer(f));
 }
 KES_EXIT_PROG(creat, KES_SYSCALL_CREAT_X, KES_SYSCALL_CREAT_X_NPARAMS_ALL, KES_CAT_FILE, fill_creat)
 

@@ -8,7 +8,7 @@ static __always_inline void fill_socket(struct kes_ev *e, struct pt_regs *r, lon
 	store__u32(e, ARG(0));              /* Parameter 2: domain (PPM_AF_* = AF_*) */
 	store__u32(e, ARG(1));              /* Parameter 3: type */
 	store__u32(e, ARG(2));              /* Parameter 4: proto */
-	store__u32(e, 0);                   /* Parameter 5: flags */
+	store__u32(e, flags__sock_type(ARG(1))); /* Parameter 5: flags (SOCK_NONBLOCK/CLOEXEC as PPM_O_*) */
 }
 KES_EXIT_PROG(socket, KES_SOCKET_SOCKET_X, KES_SOCKET_SOCKET_X_NPARAMS_ALL, KES_CAT_NET, fill_socket)
 
@@ -78,38 +78,25 @@ KES_EXIT_PROG(recvfrom, KES_SOCKET_RECVFROM_X, KES_SOCKET_RECVFROM_X_NPARAMS_ALL
 
 static __always_inline void fill_sendmsg(struct kes_ev *e, struct pt_regs *r, long ret)
 {
+	struct kes_msg m;
+	extract__msg(UPTR(1), ret, &m);
 	store__s64(e, ret);                                             /* res */
-	/* data: first iovec only */
-	struct user_msghdr mh = {};
-	struct iovec iov = {};
-	bpf_probe_read_user(&mh, sizeof(mh), UPTR(1));
-	if (mh.msg_iovlen > 0)
-		bpf_probe_read_user(&iov, sizeof(iov), mh.msg_iov);
-	__u64 n = ret > 0 ? ret : 0;
-	if (n > iov.iov_len)
-		n = iov.iov_len;
-	store__user_bytes(e, iov.iov_base, n, kes_snaplen);
+	store__user_bytes(e, m.iov.iov_base, m.n, kes_snaplen);         /* data: first iovec */
 	store__s64(e, FDARG(0));                                        /* fd */
-	store__u32(e, iov.iov_len);                                     /* size */
+	store__u32(e, m.iov.iov_len);                                   /* size */
 	store__socktuple(e, extract__sock(FDARG(0)), 1);                /* tuple */
 }
 KES_EXIT_PROG(sendmsg, KES_SOCKET_SENDMSG_X, KES_SOCKET_SENDMSG_X_NPARAMS_ALL, KES_CAT_NET, fill_sendmsg)
 
 static __always_inline void fill_recvmsg(struct kes_ev *e, struct pt_regs *r, long ret)
 {
+	struct kes_msg m;
+	extract__msg(UPTR(1), ret, &m);
 	store__s64(e, ret);                                             /* res */
-	struct user_msghdr mh = {};
-	struct iovec iov = {};
-	bpf_probe_read_user(&mh, sizeof(mh), UPTR(1));
-	if (mh.msg_iovlen > 0)
-		bpf_probe_read_user(&iov, sizeof(iov), mh.msg_iov);
-	__u64 n = ret > 0 ? ret : 0;
-	if (n > iov.iov_len)
-		n = iov.iov_len;
 	store__u32(e, ret > 0 ? ret : 0);                               /* size */
-	store__user_bytes(e, iov.iov_base, n, kes_snaplen);             /* data */
+	store__user_bytes(e, m.iov.iov_base, m.n, kes_snaplen);         /* data: first iovec */
 	store__socktuple(e, extract__sock(FDARG(0)), 0);                /* tuple */
-	store__empty(e);                                                /* msgcontrol */
+	store__msgcontrol(e, &m, ret);                                  /* msgcontrol: ancillary data */
 	store__s64(e, FDARG(0));                                        /* fd */
 }
 KES_EXIT_PROG(recvmsg, KES_SOCKET_RECVMSG_X, KES_SOCKET_RECVMSG_X_NPARAMS_ALL, KES_CAT_NET, fill_recvmsg)
