@@ -48,5 +48,6 @@
 #include "programs/syscalls/io_uring_setup.bpf.c"
 #include "programs/syscalls/io_uring_enter.bpf.c"
 #include "programs/syscalls/io_uring_register.bpf.c"
+#include "programs/syscalls/open_by_handle_at.bpf.c"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -41,7 +41,7 @@ export interface LiveSourceOptions {
 }
 
 /** Syscall names whose probe program is named after their event (or kernel tracepoint). */
-export const SYSCALL_ALIASES: Readonly<Record<string, string>> = { umount2: 'umount', pread64: 'pread', pwrite64: 'pwrite' };
+export const SYSCALL_ALIASES: Readonly<Record<string, string>> = { umount2: 'umount', pread64: 'pread', pwrite64: 'pwrite', sendfile64: 'sendfile' };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

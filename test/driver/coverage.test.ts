@@ -1,14 +1,14 @@
 // Kernel tests, third batch: brk, mmap, munmap, chown, lchown, fchown, fchownat, mknod, mknodat,
 // socket (type flags), setsockopt, getsockopt, close_range, setreuid, setregid, epoll_create,
 // epoll_create1, pidfd_open, pidfd_getfd, sendmmsg, recvmmsg, recvmsg (msgcontrol),
-// io_uring_setup/enter/register, sendfile, creat (creat_flags), procexit (reaper_tid), clone
+// io_uring_setup/enter/register, sendfile, open_by_handle_at, creat (creat_flags), procexit (reaper_tid), clone
 // (pidns_init_start_ts). Each syscall is triggered by helpers/cover.c, captured live with the
 // real probe, and every parameter is checked against what the syscall returned. One probe
 // load for the file; events are filtered by the helper's pid.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, statSync, lstatSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, statSync, lstatSync, readFileSync, rmSync, realpathSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ before(async () => {
     syscalls: ['execve', 'procexit', 'clone', 'brk', 'mmap', 'munmap', 'chown', 'lchown', 'fchown', 'fchownat', 'mknod',
       'mknodat', 'socket', 'setsockopt', 'getsockopt', 'close_range', 'setreuid', 'setregid', 'epoll_create',
       'epoll_create1', 'pidfd_open', 'pidfd_getfd', 'sendmmsg', 'recvmmsg', 'recvmsg', 'io_uring_setup',
-      'io_uring_enter', 'io_uring_register', 'sendfile', 'creat'],
+      'io_uring_enter', 'io_uring_register', 'sendfile', 'creat', 'open_by_handle_at'],
     snapshot: false,
   });
   await src.open();
@@ -231,6 +231,21 @@ test('sendfile (named after the event, attached to sendfile64): res, offset afte
   const sf = all(r, id('PPME_SYSCALL_SENDFILE_X'));
   assert.deepEqual(sf.map((e) => [i64(e.params[0]!), u64(e.params[1]!), i64(e.params[2]!), i64(e.params[3]!), u64(e.params[4]!)]),
     [[50, 60n, res(r, 'out_fd'), res(r, 'in_fd'), 50n], [30, 0n, res(r, 'out_fd'), res(r, 'in_fd'), 30n]]);
+});
+
+test('open_by_handle_at: fds, flags, the opened file\'s path, dev and inode; a failed call', async () => {
+  const f = join(dir, 'handle.txt');
+  const r = await runCaptured(src, cover, ['handle', f, dir]);
+  assert.equal(r.code, 0);
+  assert.equal(res(r, 'name_to_handle_at'), 0);
+  const evs = all(r, id('PPME_SYSCALL_OPEN_BY_HANDLE_AT_X'));
+  assert.equal(evs.length, 2);
+  const [ok, bad] = evs as [Captured, Captured];
+  const st = statSync(f);
+  assert.deepEqual([i64(ok.params[0]!), i64(ok.params[1]!), u32(ok.params[2]!), str(ok.params[3]!), u64(ok.params[5]!)],
+    [res(r, 'open_by_handle_at'), res(r, 'mountfd'), 1 | 4096 /* PPM O_RDONLY | O_CLOEXEC */, realpathSync(f), BigInt(st.ino)]);
+  assert.ok(u32(ok.params[4]!) !== 0, 'dev');
+  assert.deepEqual([i64(bad.params[0]!), i64(bad.params[1]!), bad.params[3]!.length, u64(bad.params[5]!)], [res(r, 'open_by_handle_at_bad'), -1, 0, 0n]);
 });
 
 test('creat: creat_flags 0 off overlayfs', async () => {

@@ -251,6 +251,17 @@ int main(int argc, char **argv)
 			report("sendfile", sendfile(ofd, ifd, &off, 50));
 			lseek(ifd, 0, SEEK_SET);
 			report("sendfile_nooff", sendfile(ofd, ifd, NULL, 30));
+		} else if (!strcmp(a, "handle")) {
+			const char *f = argv[++i];
+			close(open(f, O_WRONLY | O_CREAT, 0600));
+			struct { struct file_handle h; unsigned char b[128]; } fh;
+			fh.h.handle_bytes = sizeof(fh.b);
+			int mount_id;
+			report("name_to_handle_at", name_to_handle_at(AT_FDCWD, f, &fh.h, &mount_id, 0));
+			int mfd = open(argv[++i], O_RDONLY | O_DIRECTORY);
+			value("mountfd", mfd);
+			report("open_by_handle_at", open_by_handle_at(mfd, &fh.h, O_RDONLY | O_CLOEXEC));
+			report("open_by_handle_at_bad", open_by_handle_at(-1, &fh.h, O_RDONLY));
 		} else if (!strcmp(a, "creat")) {
 			long fd = syscall(SYS_creat, argv[++i], 0644);
 			report("creat", fd);
