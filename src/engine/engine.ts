@@ -18,6 +18,8 @@ import type { CompiledFormat } from '../format/format.js';
 import type { Predicate } from '../rules/ruleset.js';
 import type { Ctx, Detection } from './detection.js';
 import { EventView as EV } from '../events/event-view.js';
+import { NOTE_KIND, type ContainerStartEvents } from '../containers/start-events.js';
+import type { ThreadInfo } from '../state/thread.js';
 import type { ContainerManager } from '../containers/index.js';
 import { containerInfoFromEvent, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E } from '../containers/scap-json.js';
 
@@ -59,6 +61,11 @@ export interface EngineOptions {
    * for it, so names and images are filled in (0 = never wait; replays know what they know).
    */
   waitContainerMs?: number;
+  /**
+   * Live: raises a container event (evt.type = container) for each container that starts
+   * during the run, once its metadata is known (src/containers/start-events.ts).
+   */
+  containerEvents?: ContainerStartEvents<ThreadInfo>;
 }
 
 /** Fields whose value comes from the runtime's metadata (not from the cgroup id). */
@@ -75,6 +82,7 @@ export class DetectionEngine {
   private ev: EventView | null = null;
   private readonly onMatch = (rule: CompiledRule<Predicate<Ctx>, CompiledFormat>): void => this.alert(rule);
   private readonly onEvent = (ev: EventView): void => this.event(ev);
+  private readonly onContainerEvent = (ev: EventView, thread: ThreadInfo): void => this.containerEvent(ev, thread);
 
   constructor(private opts: EngineOptions) {
     this.inspector = opts.inspector ?? new Inspector(new EV());
@@ -93,8 +101,11 @@ export class DetectionEngine {
   /** Runs until the source ends or stop() is called. The source must be open. */
   async run(): Promise<EngineStats> {
     this.inspector.seed(this.opts.source.header);
+    const ce = this.opts.containerEvents;
+    ce?.seedRunning(this.inspector.threads.map.values());
     while (!this.stopped) {
       const more = await this.opts.source.nextBatch(this.onEvent);
+      if (ce !== undefined) ce.drain(this.onContainerEvent);
       if (!more) break;
     }
     await this.drain();
@@ -106,6 +117,8 @@ export class DetectionEngine {
     const insp = this.inspector;
     const ctx = insp.process(ev);
     const t = ev.type;
+    const ce = this.opts.containerEvents;
+    if (ce !== undefined && NOTE_KIND[t] !== 0 && ctx.thread !== null) ce.note(ctx.thread, NOTE_KIND[t]!);
     if ((t === PPME_CONTAINER_JSON_E || t === PPME_CONTAINER_JSON_2_E) && this.opts.manager) {
       const r = containerInfoFromEvent(ev);
       if (r !== null && r.ok) this.opts.manager.preload(r.info);
@@ -129,6 +142,25 @@ export class DetectionEngine {
       }
     }
     insp.endEvent(ev);
+  }
+
+  /** A live container event, evaluated on the container's first program (see start-events.ts). */
+  private containerEvent(ev: EventView, thread: ThreadInfo): void {
+    this.stats.events++;
+    const ctx = this.inspector.process(ev);
+    ctx.thread = thread;
+    const rs = this.opts.detection.ruleset;
+    if (rs.interested(ev.type)) {
+      this.stats.evaluated++;
+      this.ctx = ctx;
+      this.ev = ev;
+      try {
+        rs.process(ev.type, ctx, this.onMatch);
+      } catch {
+        this.stats.ruleErrors++;
+      }
+    }
+    this.inspector.endEvent(ev);
   }
 
   private alert(rule: CompiledRule<Predicate<Ctx>, CompiledFormat>): void {

@@ -141,3 +141,11 @@ export function naFields(a: AlertJson): string[] {
   if (a.output.replace(/image=<NA>/g, '').includes('<NA>')) bad.push('output');
   return bad;
 }
+
+/**
+ * naFields for a container alert outside Kubernetes: the pod fields (ns=, pod=) and a short
+ * parent chain (gparent=) may say <NA> there; everything else must not.
+ */
+export function naFieldsOutsidePods(a: AlertJson): string[] {
+  return naFields({ ...a, output: a.output.replace(/ (ns|pod|gparent)=<NA>/g, '') });
+}

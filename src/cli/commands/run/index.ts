@@ -19,6 +19,7 @@ import { EventView } from '../../../events/event-view.js';
 import type { EventSource } from '../../../capture/types.js';
 import { openLiveSource } from '../../../engine/live.js';
 import { DEFAULT_RULES_PATH } from '../../../engine/detection.js';
+import { ContainerStartEvents } from '../../../containers/start-events.js';
 
 function kestrelVersion(): string {
   try {
@@ -144,7 +145,9 @@ export const command: Command = {
     }
     ops.attachSource(source);
     if (values.verbose) process.stderr.write(`kestrel run: ready (${det.ruleset.enabledRules().length} rules, ${replay ? 'replay' : 'live'})\n`);
-    engine = new DetectionEngine({ source, detection: det, emit: (a) => ops.outputs.emit(a), hostname: alertHostname(), inspector, manager, waitContainerMs: replay ? 0 : cc.alertWaitMs });
+    engine = new DetectionEngine({ source, detection: det, emit: (a) => ops.outputs.emit(a), hostname: alertHostname(), inspector, manager, waitContainerMs: replay ? 0 : cc.alertWaitMs,
+      // Live: an evt.type = container event per container started during the run.
+      containerEvents: replay ? undefined : new ContainerStartEvents(manager) });
     const eng = engine;
     const stop = (): void => eng.stop();
     process.once('SIGINT', stop);
