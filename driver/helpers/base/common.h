@@ -2,8 +2,10 @@
  * configuration. Every other helper and program includes this first.
  *
  * Layer order (a layer includes only the ones above it):
- *   base/common.h, maps/maps.h, store/event.h, base/flags.h, extract/ (task, file, path),
- *   interfaces/ (proc), then programs/ (one .bpf.c per syscall or family)
+ *   base/common.h, maps/maps.h, store/event.h, base/flags.h, extract/ (task, file, path, net),
+ *   interfaces/ (proc: process parameters; prog: the exit-program macro; fill: parameter
+ *   groups; shapes: fill functions shared by several syscalls; exec: execve/execveat), then
+ *   programs/ (one .bpf.c per program, named after it: syscalls/<name>.bpf.c, events/)
  */
 #ifndef KES_COMMON_H
 #define KES_COMMON_H

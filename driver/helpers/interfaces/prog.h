@@ -29,4 +29,13 @@
 #define UPTR(i) ((const void *)extract__arg(r, i))
 #define FDARG(i) ((__s64)(__s32)extract__arg(r, i))
 
+/* Generic events: ID (PPM_SC_*) + nativeID (the x86-64 syscall number). */
+#define KES_GENERIC(sc, ppm_sc, native)                                               \
+	static __always_inline void fill_generic_##sc(struct kes_ev *e, struct pt_regs *r, long ret) \
+	{                                                                             \
+		store__u16(e, ppm_sc);                                                \
+		store__u16(e, native);                                                \
+	}                                                                             \
+	KES_EXIT_PROG(sc, KES_GENERIC_X, KES_GENERIC_X_NPARAMS_ALL, KES_CAT_SECURITY, fill_generic_##sc)
+
 #endif

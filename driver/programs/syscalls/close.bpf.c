@@ -1,17 +1,7 @@
-/* close(2) → PPME_SYSCALL_CLOSE_X (+ appended fd). */
-SEC("tracepoint/syscalls/sys_exit_close")
-int x_close(struct trace_event_raw_sys_exit *ctx)
+/* close(2) → SYSCALL_CLOSE_X (res, fd). */
+static __always_inline void fill_close(struct kes_ev *e, struct pt_regs *r, long ret)
 {
-	if (extract__skip())
-		return 0;
-	struct kes_ev e;
-	if (!store__begin(&e, KES_SYSCALL_CLOSE_X, KES_SYSCALL_CLOSE_X_NPARAMS_ALL, KES_CAT_FILE))
-		return 0;
-	struct pt_regs *r = extract__regs();
-	/* Parameter 1: res (ERRNO) */
-	store__s64(&e, ctx->ret);
-	/* Parameter 2: fd (FD) */
-	store__s64(&e, (__s32)extract__arg(r, 0));
-	store__submit(&e);
-	return 0;
+	store__s64(e, ret);                 /* Parameter 1: res (ERRNO) */
+	store__s64(e, FDARG(0));            /* Parameter 2: fd (FD) */
 }
+KES_EXIT_PROG(close, KES_SYSCALL_CLOSE_X, KES_SYSCALL_CLOSE_X_NPARAMS_ALL, KES_CAT_FILE, fill_close)

@@ -2,8 +2,7 @@
 static __always_inline void fill_mknodat(struct kes_ev *e, struct pt_regs *r, long ret)
 {
 	store__s64(e, ret);                         /* Parameter 1: res (ERRNO) */
-	store__s64(e, FDARG(0));                    /* Parameter 2: dirfd (FD) */
-	store__user_str(e, UPTR(1), KES_PATH_MAX);  /* Parameter 3: path (FSRELPATH) */
+	store__at_path(e, r, 0);                    /* Parameters 2, 3: dirfd (FD), path (FSRELPATH) */
 	store__u32(e, ARG(2));                      /* Parameter 4: mode (MODE) */
 	store__u32(e, ARG(3));                      /* Parameter 5: dev (UINT32) */
 }

@@ -11,10 +11,6 @@ static __always_inline void fill_open_by_handle_at(struct kes_ev *e, struct pt_r
 		store__kpath(e, &f->f_path);
 	else
 		store__empty(e);
-	__u32 dev;
-	__u64 ino;
-	extract__file_dev_ino(f, &dev, &ino);
-	store__u32(e, dev);                          /* Parameter 5: dev (UINT32) */
-	store__u64(e, ino);                          /* Parameter 6: ino (UINT64) */
+	store__dev_ino(e, f);                        /* Parameters 5, 6: dev, ino */
 }
 KES_EXIT_PROG(open_by_handle_at, KES_SYSCALL_OPEN_BY_HANDLE_AT_X, KES_SYSCALL_OPEN_BY_HANDLE_AT_X_NPARAMS, KES_CAT_FILE, fill_open_by_handle_at)

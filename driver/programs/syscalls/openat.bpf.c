@@ -1,33 +1,9 @@
-/* openat(2) → PPME_SYSCALL_OPENAT_2_X (+ appended ino). */
-SEC("tracepoint/syscalls/sys_exit_openat")
-int x_openat(struct trace_event_raw_sys_exit *ctx)
+/* openat(2) → SYSCALL_OPENAT_2_X (fd, dirfd, name, flags, mode, dev, ino). */
+static __always_inline void fill_openat(struct kes_ev *e, struct pt_regs *r, long ret)
 {
-	if (extract__skip())
-		return 0;
-	struct kes_ev e;
-	if (!store__begin(&e, KES_SYSCALL_OPENAT_2_X, KES_SYSCALL_OPENAT_2_X_NPARAMS_ALL, KES_CAT_FILE))
-		return 0;
-	struct pt_regs *r = extract__regs();
-	long ret = ctx->ret;
-	__u64 flags = extract__arg(r, 2);
-
-	/* =============================== COLLECT PARAMETERS =========================== */
-	/* Parameter 1: fd (FD) */
-	store__s64(&e, ret);
-	/* Parameter 2: dirfd (FD) */
-	store__s64(&e, (__s32)extract__arg(r, 0));
-	/* Parameter 3: name (FSRELPATH) */
-	store__user_str(&e, (void *)extract__arg(r, 1), KES_PATH_MAX);
-	/* Parameter 4: flags (FLAGS32) */
-	store__u32(&e, flags__open(flags));
-	/* Parameter 5: mode (UINT32) */
-	store__u32(&e, flags__open_mode(flags, extract__arg(r, 3)));
-	/* Parameters 6, 7: dev (UINT32), ino (UINT64) */
-	__u32 dev;
-	__u64 ino;
-	extract__file_dev_ino(extract__fd_file(extract__task(), ret), &dev, &ino);
-	store__u32(&e, dev);
-	store__u64(&e, ino);
-	store__submit(&e);
-	return 0;
+	store__s64(e, ret);                                    /* Parameter 1: fd (FD) */
+	store__s64(e, FDARG(0));                               /* Parameter 2: dirfd (FD) */
+	store__open_args(e, UPTR(1), ARG(2), ARG(3));          /* Parameters 3-5: name, flags, mode */
+	store__dev_ino(e, extract__fd_file(extract__task(), ret)); /* Parameters 6, 7: dev, ino */
 }
+KES_EXIT_PROG(openat, KES_SYSCALL_OPENAT_2_X, KES_SYSCALL_OPENAT_2_X_NPARAMS_ALL, KES_CAT_FILE, fill_openat)

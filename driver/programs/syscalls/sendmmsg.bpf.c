@@ -5,15 +5,11 @@
 static __always_inline void fill_sendmmsg(struct kes_ev *e, struct pt_regs *r, long ret)
 {
 	struct kes_msg m;
-	__u32 sent = 0;
-	extract__msg(UPTR(1), 0, &m);
-	if (ret > 0)
-		bpf_probe_read_user(&sent, sizeof(sent), (const char *)UPTR(1) + sizeof(struct user_msghdr));
-	__u64 n = sent < m.iov.iov_len ? sent : m.iov.iov_len;
+	extract__mmsg_first(UPTR(1), ret, &m);
 	store__s64(e, ret);                                   /* Parameter 1: res (ERRNO) */
 	store__s64(e, FDARG(0));                              /* Parameter 2: fd (FD) */
 	store__u32(e, m.iov.iov_len);                         /* Parameter 3: size (UINT32) */
-	store__user_bytes(e, m.iov.iov_base, n, kes_snaplen); /* Parameter 4: data (BYTEBUF) */
+	store__user_bytes(e, m.iov.iov_base, m.n, kes_snaplen); /* Parameter 4: data (BYTEBUF) */
 	store__socktuple(e, extract__sock(FDARG(0)), 1);      /* Parameter 5: tuple (SOCKTUPLE) */
 }
 KES_EXIT_PROG(sendmmsg, KES_SOCKET_SENDMMSG_X, KES_SOCKET_SENDMMSG_X_NPARAMS_ALL, KES_CAT_NET, fill_sendmmsg)

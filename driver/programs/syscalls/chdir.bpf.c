@@ -1,0 +1,2 @@
+/* chdir(2) → SYSCALL_CHDIR_X (res, path). */
+KES_EXIT_PROG(chdir, KES_SYSCALL_CHDIR_X, KES_SYSCALL_CHDIR_X_NPARAMS, KES_CAT_FILE, fill_res_path0)

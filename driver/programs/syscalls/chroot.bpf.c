@@ -1,0 +1,2 @@
+/* chroot(2) → SYSCALL_CHROOT_X (res, path). */
+KES_EXIT_PROG(chroot, KES_SYSCALL_CHROOT_X, KES_SYSCALL_CHROOT_X_NPARAMS, KES_CAT_FILE, fill_res_path0)

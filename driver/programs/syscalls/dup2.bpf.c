@@ -1,0 +1,2 @@
+/* dup2(2) → SYSCALL_DUP2_X (res, oldfd, newfd). */
+KES_EXIT_PROG(dup2, KES_SYSCALL_DUP2_X, KES_SYSCALL_DUP2_X_NPARAMS, KES_CAT_IO, fill_dup2)

@@ -1,0 +1,2 @@
+/* init_module(2) → GENERIC_X (ID, nativeID): the 2022 table has no event of its own. */
+KES_GENERIC(init_module, KES_SC_INIT_MODULE, 175)

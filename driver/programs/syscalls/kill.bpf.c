@@ -1,0 +1,2 @@
+/* kill(2) → SYSCALL_KILL_X (res, pid, sig). */
+KES_EXIT_PROG(kill, KES_SYSCALL_KILL_X, KES_SYSCALL_KILL_X_NPARAMS_ALL, KES_CAT_SECURITY, fill_kill)

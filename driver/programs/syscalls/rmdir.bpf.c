@@ -1,0 +1,2 @@
+/* rmdir(2) → SYSCALL_RMDIR_2_X (res, path). */
+KES_EXIT_PROG(rmdir, KES_SYSCALL_RMDIR_2_X, KES_SYSCALL_RMDIR_2_X_NPARAMS, KES_CAT_FILE, fill_res_path0)

@@ -1,0 +1,2 @@
+/* setresgid(2) → SYSCALL_SETRESGID_X (res, rgid, egid, sgid). */
+KES_EXIT_PROG(setresgid, KES_SYSCALL_SETRESGID_X, KES_SYSCALL_SETRESGID_X_NPARAMS_ALL, KES_CAT_SECURITY, fill_setres)

@@ -1,0 +1,2 @@
+/* setresuid(2) → SYSCALL_SETRESUID_X (res, ruid, euid, suid). */
+KES_EXIT_PROG(setresuid, KES_SYSCALL_SETRESUID_X, KES_SYSCALL_SETRESUID_X_NPARAMS_ALL, KES_CAT_SECURITY, fill_setres)

@@ -1,0 +1,2 @@
+/* tkill(2) → SYSCALL_TKILL_X (res, tid, sig). */
+KES_EXIT_PROG(tkill, KES_SYSCALL_TKILL_X, KES_SYSCALL_TKILL_X_NPARAMS_ALL, KES_CAT_SECURITY, fill_kill)

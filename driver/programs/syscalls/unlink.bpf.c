@@ -1,0 +1,2 @@
+/* unlink(2) → SYSCALL_UNLINK_2_X (res, path). */
+KES_EXIT_PROG(unlink, KES_SYSCALL_UNLINK_2_X, KES_SYSCALL_UNLINK_2_X_NPARAMS, KES_CAT_FILE, fill_res_path0)
