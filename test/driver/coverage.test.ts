@@ -2,13 +2,14 @@
 // socket (type flags), setsockopt, getsockopt, close_range, setreuid, setregid, epoll_create,
 // epoll_create1, pidfd_open, pidfd_getfd, sendmmsg, recvmmsg, recvmsg (msgcontrol),
 // io_uring_setup/enter/register, sendfile, open_by_handle_at, creat (creat_flags), procexit (reaper_tid), clone
-// (pidns_init_start_ts). Each syscall is triggered by helpers/cover.c, captured live with the
+// (pidns_init_start_ts); pipe, eventfd, signalfd, inotify_init, tkill, setgid, accept (the older
+// variants); init_module/finit_module unavailable without module support. Each syscall is triggered by helpers/cover.c, captured live with the
 // real probe, and every parameter is checked against what the syscall returned. One probe
 // load for the file; events are filtered by the helper's pid.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, statSync, lstatSync, readFileSync, rmSync, realpathSync } from 'node:fs';
+import { mkdtempSync, statSync, lstatSync, readFileSync, rmSync, realpathSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,8 @@ before(async () => {
     syscalls: ['execve', 'procexit', 'clone', 'brk', 'mmap', 'munmap', 'chown', 'lchown', 'fchown', 'fchownat', 'mknod',
       'mknodat', 'socket', 'setsockopt', 'getsockopt', 'close_range', 'setreuid', 'setregid', 'epoll_create',
       'epoll_create1', 'pidfd_open', 'pidfd_getfd', 'sendmmsg', 'recvmmsg', 'recvmsg', 'io_uring_setup',
-      'io_uring_enter', 'io_uring_register', 'sendfile', 'creat', 'open_by_handle_at'],
+      'io_uring_enter', 'io_uring_register', 'sendfile', 'creat', 'open_by_handle_at', 'pipe', 'eventfd', 'signalfd',
+      'inotify_init', 'tkill', 'setgid', 'accept', 'init_module', 'finit_module'],
     snapshot: false,
   });
   await src.open();
@@ -290,4 +292,38 @@ test('clone pidns_init_start_ts: the init of the pid namespace (host init; a new
   const rel = Number(nsInit - hostInit) / 1e9, expectRel = (res(r, 'child_start_ticks') - initTicks) / hz;
   assert.ok(Math.abs(rel - expectRel) <= 2.5 / hz, `namespace init start ${rel} s after host init, /proc says ${expectRel}`);
   assert.equal(i64(inChild.params[19]!), 1, 'vpid 1 in the new namespace');
+});
+
+test('older variants: pipe, eventfd, signalfd, inotify_init, tkill, setgid, accept', async () => {
+  const r = await runCaptured(src, cover, ['legacy']);
+  assert.equal(r.code, 0);
+  const pp = one(r, id('PPME_SYSCALL_PIPE_X'));
+  assert.deepEqual([i64(pp.params[0]!), i64(pp.params[1]!), i64(pp.params[2]!)], [0, res(r, 'pipe0'), res(r, 'pipe1')]);
+  assert.ok(u64(pp.params[3]!) > 0n, 'pipe inode');
+  const ef = one(r, id('PPME_SYSCALL_EVENTFD_X'));
+  assert.deepEqual([i64(ef.params[0]!), u64(ef.params[1]!), u32(ef.params[2]!)], [res(r, 'eventfd'), 5n, 0]);
+  const sf = one(r, id('PPME_SYSCALL_SIGNALFD_X'));
+  assert.deepEqual([i64(sf.params[0]!), i64(sf.params[1]!), u32(sf.params[2]!), u8(sf.params[3]!)], [res(r, 'signalfd'), -1, 1 << 9 /* SIGUSR1 */, 0]);
+  const inn = one(r, id('PPME_SYSCALL_INOTIFY_INIT_X'));
+  assert.deepEqual([i64(inn.params[0]!), u8(inn.params[1]!)], [res(r, 'inotify_init'), 0]);
+  const tk = one(r, id('PPME_SYSCALL_TKILL_X'));
+  assert.deepEqual([i64(tk.params[0]!), i64(tk.params[1]!), u8(tk.params[2]!)], [0, r.pid, 12 /* SIGUSR2 */]);
+  const sg = one(r, id('PPME_SYSCALL_SETGID_X'));
+  assert.deepEqual([i64(sg.params[0]!), u32(sg.params[1]!)], [res(r, 'setgid'), 0]);
+  const ac = one(r, id('PPME_SOCKET_ACCEPT_5_X'));
+  assert.equal(i64(ac.params[0]!), res(r, 'accept'));
+  // tuple: family AF_INET, then peer (client) -> us (server), addresses and ports
+  const t = ac.params[1]!;
+  assert.deepEqual([t[0], t.readUInt32BE(1), t.readUInt16LE(5), t.readUInt32BE(7), t.readUInt16LE(11)],
+    [2, 0x7f000001, res(r, 'client_port'), 0x7f000001, res(r, 'port')]);
+  assert.deepEqual([u32(ac.params[3]!), u32(ac.params[4]!)], [0, 4], 'queue: now empty, max 4 (the backlog)');
+});
+
+test('init_module, finit_module: listed as unavailable when the kernel has no module tracepoints', (t) => {
+  if (existsSync('/sys/kernel/tracing/events/syscalls/sys_exit_init_module') || existsSync('/sys/kernel/debug/tracing/events/syscalls/sys_exit_init_module')) {
+    assert.deepEqual(src.unavailable, []);
+    t.skip('this kernel has module tracepoints');
+    return;
+  }
+  assert.deepEqual([...src.unavailable].sort(), ['finit_module', 'init_module']);
 });

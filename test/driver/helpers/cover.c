@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/io_uring.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -262,6 +263,36 @@ int main(int argc, char **argv)
 			value("mountfd", mfd);
 			report("open_by_handle_at", open_by_handle_at(mfd, &fh.h, O_RDONLY | O_CLOEXEC));
 			report("open_by_handle_at_bad", open_by_handle_at(-1, &fh.h, O_RDONLY));
+		} else if (!strcmp(a, "legacy")) {
+			/* the older variants of syscalls whose newer ones other tests use */
+			int pf[2] = {-1, -1};
+			report("pipe", syscall(SYS_pipe, pf));
+			value("pipe0", pf[0]);
+			value("pipe1", pf[1]);
+			report("eventfd", syscall(SYS_eventfd, 5));
+			sigset_t m;
+			sigemptyset(&m);
+			sigaddset(&m, SIGUSR1);
+			report("signalfd", syscall(SYS_signalfd, -1, &m, 8));
+			report("inotify_init", syscall(SYS_inotify_init));
+			signal(SIGUSR2, SIG_IGN);
+			report("tkill", syscall(SYS_tkill, syscall(SYS_gettid), SIGUSR2));
+			report("setgid", syscall(SYS_setgid, 0));
+			int ls = socket(AF_INET, SOCK_STREAM, 0);
+			struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
+			socklen_t sl = sizeof(sa);
+			bind(ls, (struct sockaddr *)&sa, sizeof(sa));
+			listen(ls, 4);
+			getsockname(ls, (struct sockaddr *)&sa, &sl);
+			value("port", ntohs(sa.sin_port));
+			value("listen_fd", ls);
+			int c = socket(AF_INET, SOCK_STREAM, 0);
+			connect(c, (struct sockaddr *)&sa, sizeof(sa));
+			struct sockaddr_in ca;
+			socklen_t cl = sizeof(ca);
+			getsockname(c, (struct sockaddr *)&ca, &cl);
+			value("client_port", ntohs(ca.sin_port));
+			report("accept", syscall(SYS_accept, ls, NULL, NULL));
 		} else if (!strcmp(a, "creat")) {
 			long fd = syscall(SYS_creat, argv[++i], 0644);
 			report("creat", fd);
