@@ -16,6 +16,10 @@ if [ ! -s "$BIG" ]; then
   python3 "$SHARED/bench/make_big.py" --base "$SHARED/data/scap/libs_sample.scap" --out "$BIG" --min-events 2000000 >&2
 fi
 [ -f dist/src/cli/index.js ] || npx tsc -p tsconfig.json >&2
+# inspect's bundle (one script + V8 code cache, see src/cli/commands/inspect/bundle-build.ts):
+# rebuilt when a bundled module changed; one untimed run writes its code cache.
+node dist/src/cli/commands/inspect/bundle-build.js --if-stale >&2
+node dist/src/cli/index.js inspect -r "$BIG" -n 1 'evt.num = 0' > /dev/null
 
 FILTER_A='proc.name = no_such_process_kestrel'
 FILTER_B='evt.type in (open, openat, openat2, execve, connect, accept, socket) and evt.dir = < and (fd.name startswith /etc or fd.typechar = 4 or fd.typechar = 6 or proc.name in (bash, sh, nc, curl) or user.uid = 12345) and not proc.pname in (sshd, systemd)'

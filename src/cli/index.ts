@@ -17,6 +17,11 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? EXIT.USAGE : EXIT.OK;
   }
   if (name === '--version' || name === '-v') return main(['version']);
+  // inspect runs from its bundle (one script, V8 code cache) when one is built and fresh.
+  if (name === 'inspect') {
+    const code = await (await import('./commands/inspect/bundle-load.js')).runBundled(rest);
+    if (code !== null) return code;
+  }
   // Only the command being run is loaded (the table holds loaders, not modules).
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
@@ -26,10 +31,16 @@ async function main(argv: string[]): Promise<number> {
   return (await entry.load()).command.run(rest);
 }
 
+function isKestrelError(e: unknown): e is KestrelError {
+  return e instanceof Error && typeof (e as KestrelError).code === 'string' && (e as KestrelError).code.startsWith('KES_') &&
+    typeof (e as KestrelError).exitCode === 'number';
+}
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    if (err instanceof KestrelError) {
+    // (duck-typed too: errors thrown from the inspect bundle are its own KestrelError class)
+    if (err instanceof KestrelError || isKestrelError(err)) {
       process.stderr.write(`kestrel: ${err.message} [${err.code}]\n`);
       process.exitCode = err.exitCode;
     } else if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {

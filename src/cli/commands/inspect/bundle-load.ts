@@ -1,0 +1,144 @@
+// Runs `kestrel inspect` from the bundle made by bundle-build.ts, compiled from a V8 code cache,
+// when the bundle is fresh; otherwise the caller loads the ES modules as usual.
+//
+// Fresh = the manifest's format matches and every bundled module in dist/ still has the size
+// and content it had when bundled (mtime first; a file whose mtime moved is hashed). A changed
+// module makes the bundle stale until it is rebuilt; meanwhile kestrel runs the modules: slower
+// start, same behaviour. KESTREL_NO_BUNDLE=1 disables
+// the bundle; KESTREL_BUNDLE_DIR points at another bundle directory (tests).
+//
+// The code cache is written after a run when there is none (or V8 rejected it), so it holds the
+// bytecode of every function that run compiled. It is written to a temporary name and renamed,
+// so concurrent runs never read half a file; a read-only dist/ just means no cache.
+
+import { readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+import { createHash } from 'node:crypto';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Command } from '../../command.js';
+
+export const ENTRY = 'dist/src/cli/commands/inspect/index.js';
+export const BUNDLE_FILE = 'inspect.cjs';
+export const MANIFEST_FILE = 'manifest.json';
+export const CACHE_FILE = 'inspect.cache';
+/** Bumped when the bundle's wrapper format changes. */
+export const BUNDLE_FORMAT = 1;
+
+/** The repository root (this file is dist/src/cli/commands/inspect/bundle-load.js). */
+export function repoRoot(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
+}
+
+export interface Manifest {
+  format: number;
+  entry: string;
+  /** Each bundled module: path relative to the repo root, size, mtime (ms) and SHA-1 when bundled. */
+  files: [string, number, number, string][];
+  /**
+   * SHA-1 of the bundle text. The code cache file starts with it: V8 checks a cache only
+   * against the source's length, so a cache is used only with the bundle it was made from.
+   */
+  sha1: string;
+}
+
+type Defs = Record<string, (exports: object, require: (s: string) => unknown, module: { exports: object }, filename: string, dirname: string, metaUrl: string) => void>;
+
+/** Why the bundle was not used (or 'used'), for tests and KESTREL_BUNDLE_DEBUG. */
+export let bundleStatus = 'not tried';
+
+function debug(msg: string): void {
+  bundleStatus = msg;
+  if (process.env.KESTREL_BUNDLE_DEBUG === '1') process.stderr.write(`kestrel: inspect bundle: ${msg}\n`);
+}
+
+/** The module system inside the bundle: CommonJS semantics over the bundled definitions. */
+function host(root: string): (defs: Defs) => (id: string) => unknown {
+  return (defs) => {
+    const cache = new Map<string, { exports: object }>();
+    const load = (id: string): unknown => {
+      const hit = cache.get(id);
+      if (hit !== undefined) return hit.exports;
+      const def = defs[id];
+      if (def === undefined) throw new Error(`inspect bundle: module ${id} is not in the bundle`);
+      const m = { exports: {} };
+      cache.set(id, m);
+      const file = path.join(root, id);
+      const outside = createRequire(file);
+      const req = (spec: string): unknown => {
+        if (defs[spec] !== undefined) return load(spec);
+        if (spec.startsWith('.')) {
+          const target = path.posix.normalize(path.posix.join(path.posix.dirname(id), spec));
+          if (defs[target] !== undefined) return load(target);
+        }
+        return outside(spec);
+      };
+      def(m.exports, req, m, file, path.dirname(file), pathToFileURL(file).href);
+      return m.exports;
+    };
+    return load;
+  };
+}
+
+/** The bundle's manifest when every bundled module is unchanged since, else null. */
+export function freshManifest(dir: string, root = repoRoot()): Manifest | null {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+  } catch {
+    debug('absent');
+    return null;
+  }
+  if (manifest.format !== BUNDLE_FORMAT) { debug('stale (format)'); return null; }
+  for (const [rel, size, mtime, sha1] of manifest.files) {
+    const file = path.join(root, rel);
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (st === undefined || st.size !== size) { debug(`stale (${rel})`); return null; }
+    // A rebuild rewrites every file: when only the mtime moved, the content decides.
+    if (st.mtimeMs !== mtime && createHash('sha1').update(readFileSync(file)).digest('hex') !== sha1) { debug(`stale (${rel})`); return null; }
+  }
+  return manifest;
+}
+
+/**
+ * Runs inspect from the bundle. Resolves to the exit code, or null when there is no fresh bundle
+ * (the caller then loads the command's modules).
+ */
+export async function runBundled(args: string[]): Promise<number | null> {
+  if (process.env.KESTREL_NO_BUNDLE === '1') { debug('disabled'); return null; }
+  const root = repoRoot();
+  const dir = process.env.KESTREL_BUNDLE_DIR ?? path.join(root, 'dist', 'inspect-bundle');
+  const manifest = freshManifest(dir, root);
+  if (manifest === null) return null;
+  let code: string;
+  try {
+    code = readFileSync(path.join(dir, BUNDLE_FILE), 'latin1');
+  } catch {
+    debug('absent');
+    return null;
+  }
+  let cached: Buffer | undefined;
+  try {
+    const raw = readFileSync(path.join(dir, CACHE_FILE));
+    // The file starts with the SHA-1 (hex) of the bundle it was made from.
+    if (raw.length > 41 && raw.toString('latin1', 0, 40) === manifest.sha1) cached = raw.subarray(41);
+  } catch { /* no cache yet */ }
+  const script = new vm.Script(code, { filename: path.join(dir, BUNDLE_FILE), cachedData: cached });
+  const writeCache = cached === undefined || script.cachedDataRejected === true;
+  const load = (script.runInThisContext() as (h: ReturnType<typeof host>) => (id: string) => unknown)(host(root));
+  const mod = load(manifest.entry) as { command: Command };
+  debug(writeCache ? 'used (writing code cache)' : 'used (code cache)');
+  try {
+    return await mod.command.run(args);
+  } finally {
+    if (writeCache) {
+      try {
+        const data = script.createCachedData();
+        const tmp = path.join(dir, `${CACHE_FILE}.${process.pid}.tmp`);
+        writeFileSync(tmp, Buffer.concat([Buffer.from(manifest.sha1 + '\n', 'latin1'), data]));
+        renameSync(tmp, path.join(dir, CACHE_FILE));
+      } catch { /* read-only install: run without a cache */ }
+    }
+  }
+}

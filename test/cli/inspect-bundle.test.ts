@@ -1,0 +1,95 @@
+// `kestrel inspect` from its bundle (one CommonJS script run from a V8 code cache) must behave
+// exactly like inspect from its ES modules: same output, same errors and exit codes; a stale
+// bundle is never used. Each test builds its own bundle in a temporary directory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildBundle } from '../../src/cli/commands/inspect/bundle-build.js';
+import { SHARED_DIR } from '../support/shared-dir.js';
+
+const CLI = fileURLToPath(new URL('../../src/cli/index.js', import.meta.url));
+const SAMPLE = join(SHARED_DIR, 'data', 'scap', 'libs_sample.scap');
+
+function run(env: Record<string, string>, args: string[]): { out: string; err: string; status: number | null } {
+  const r = spawnSync(process.execPath, [CLI, 'inspect', ...args], {
+    encoding: 'utf8', env: { ...process.env, KESTREL_BUNDLE_DEBUG: '1', ...env }, maxBuffer: 64 << 20,
+  });
+  return { out: r.stdout, err: r.stderr, status: r.status };
+}
+
+test('inspect from the bundle prints what the modules print, and writes then uses its code cache', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kes-bundle-'));
+  try {
+    const built = buildBundle(dir);
+    assert.ok(built.modules > 20, `bundled ${built.modules} modules`);
+    const args = ['-r', SAMPLE, '-p', '*%evt.num %proc.name %fd.name %evt.info %user.name %thread.vmsize', 'evt.num > 1 and not fd.name contains zzz'];
+    const ref = run({ KESTREL_NO_BUNDLE: '1' }, args);
+    assert.equal(ref.status, 0, ref.err);
+    assert.ok(ref.out.split('\n').length > 50, 'the reference run prints events');
+    const first = run({ KESTREL_BUNDLE_DIR: dir }, args);
+    assert.match(first.err, /inspect bundle: used \(writing code cache\)/);
+    assert.equal(first.status, 0);
+    assert.equal(first.out, ref.out);
+    assert.ok(existsSync(join(dir, 'inspect.cache')), 'the first run writes the code cache');
+    const second = run({ KESTREL_BUNDLE_DIR: dir }, args);
+    assert.match(second.err, /inspect bundle: used \(code cache\)/);
+    assert.equal(second.out, ref.out);
+    // Default output and JSON too.
+    for (const extra of [[], ['-j', '-n', '40']]) {
+      const a = ['-r', SAMPLE, ...extra];
+      assert.equal(run({ KESTREL_BUNDLE_DIR: dir }, a).out, run({ KESTREL_NO_BUNDLE: '1' }, a).out);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('errors from the bundle keep their message and exit code', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kes-bundle-'));
+  try {
+    buildBundle(dir);
+    for (const args of [['-r', SAMPLE, 'proc.nam = x'], ['-r', join(dir, 'missing.scap')], ['-r', SAMPLE, '-n', 'x'], ['-r', SAMPLE, '--no-such-flag']]) {
+      const ref = run({ KESTREL_NO_BUNDLE: '1' }, args);
+      const b = run({ KESTREL_BUNDLE_DIR: dir }, args);
+      assert.match(b.err, /inspect bundle: used/);
+      assert.notEqual(ref.status, 0);
+      assert.equal(b.status, ref.status, args.join(' '));
+      assert.equal(b.err.replace(/^kestrel: inspect bundle: .*\n/m, ''), ref.err.replace(/^kestrel: inspect bundle: .*\n/m, ''));
+      assert.doesNotMatch(b.err, /internal error/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a stale bundle (a bundled module changed since) is not used; a cache from another bundle is ignored', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kes-bundle-'));
+  try {
+    buildBundle(dir);
+    const args = ['-r', SAMPLE, '-n', '20'];
+    const ref = run({ KESTREL_NO_BUNDLE: '1' }, args).out;
+    // A cache made for other bundle text is not handed to V8.
+    writeFileSync(join(dir, 'inspect.cache'), Buffer.concat([Buffer.from('0'.repeat(40) + '\n'), Buffer.alloc(64, 7)]));
+    const other = run({ KESTREL_BUNDLE_DIR: dir }, args);
+    assert.match(other.err, /used \(writing code cache\)/);
+    assert.equal(other.out, ref);
+    const manifestPath = join(dir, 'manifest.json');
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: [string, number, number, string][] };
+    // Rewritten with the same content (what every tsc run does): still fresh.
+    m.files[0]![2] += 1;
+    writeFileSync(manifestPath, JSON.stringify(m));
+    assert.match(run({ KESTREL_BUNDLE_DIR: dir }, args).err, /inspect bundle: used/);
+    // Changed content: stale, the modules run.
+    m.files[0]![3] = '0'.repeat(40);
+    writeFileSync(manifestPath, JSON.stringify(m));
+    const stale = run({ KESTREL_BUNDLE_DIR: dir }, args);
+    assert.match(stale.err, /inspect bundle: stale/);
+    assert.equal(stale.out, ref);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
