@@ -6,7 +6,7 @@
 // once per network namespace (containers have their own). Threads of one process share the fd
 // table; fds are listed under the process's main thread.
 
-import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { hostname, networkInterfaces, totalmem, cpus, uptime } from 'node:os';
 import type { CaptureHeader, FdEntry, GroupEntry, InterfaceEntry, MachineInfo, ProcEntry, UserEntry } from './types.js';
 import { FdType } from './types.js';
@@ -239,6 +239,86 @@ function readFds(pid: number, netCache: Map<string, Map<string, SockInfo>>): FdE
 }
 
 // ---------------------------------------------------------------------------------------
+// the executable file
+
+/** The executable facts the execve event carries, for a process already running. */
+export interface ExeFacts {
+  exeIno?: bigint;
+  exeInoCtime?: bigint;
+  exeInoMtime?: bigint;
+  exeWritable: boolean;
+  exeUpperLayer?: boolean;
+  exeLowerLayer?: boolean;
+  exeFromMemfd?: boolean;
+}
+
+interface Mount { point: string; fstype: string; upperdir: string }
+
+/** "\040" and friends in mountinfo paths. */
+function unescapeMount(p: string): string {
+  return p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
+/** The mounts of a process's mount namespace (mount point as the process sees it). */
+function mountsOf(pid: number, cache: Map<string, Mount[]>): Mount[] {
+  const ns = readLink(`/proc/${pid}/ns/mnt`);
+  let m = cache.get(ns);
+  if (m) return m;
+  m = [];
+  for (const line of (readText(`/proc/${pid}/mountinfo`) ?? '').split('\n')) {
+    // id parent major:minor root point options [optional...] - fstype source superopts
+    const dash = line.indexOf(' - ');
+    if (dash < 0) continue;
+    const left = line.slice(0, dash).split(' ');
+    const right = line.slice(dash + 3).split(' ');
+    if (left.length < 5 || right.length < 3) continue;
+    const up = /(?:^|,)upperdir=([^,]*)/.exec(right[2]!);
+    m.push({ point: unescapeMount(left[4]!), fstype: right[0]!, upperdir: up ? unescapeMount(up[1]!) : '' });
+  }
+  cache.set(ns, m);
+  return m;
+}
+
+/**
+ * What the probe reports at execve, from /proc for a process that was already running: the
+ * inode and its times (stat through /proc/PID/exe, which reaches the file in the process's
+ * own mount namespace), memfd executables, write access for the process's user (owner, or
+ * the mode bits for its uid/gid; root may write), and for overlayfs the layer: upper when the
+ * file exists in the upper directory (written or copied up), lower otherwise.
+ */
+export function exeFacts(pid: number, exepath: string, uid: number, gid: number, mounts: Map<string, Mount[]>): ExeFacts {
+  const f: ExeFacts = { exeWritable: false };
+  if (exepath.startsWith('/memfd:')) f.exeFromMemfd = true;
+  let st;
+  try { st = statSync(`/proc/${pid}/exe`, { bigint: true }); } catch { return f; }
+  f.exeIno = st.ino;
+  f.exeInoCtime = st.ctimeNs;
+  f.exeInoMtime = st.mtimeNs;
+  f.exeFromMemfd = f.exeFromMemfd === true;
+  const mode = Number(st.mode);
+  f.exeWritable = Number(st.uid) === uid || uid === 0 || (mode & 0o002) !== 0 || ((mode & 0o020) !== 0 && Number(st.gid) === gid);
+  f.exeUpperLayer = false;
+  f.exeLowerLayer = false;
+  if (!exepath.startsWith('/') || f.exeFromMemfd) return f;
+  let best: Mount | null = null;
+  for (const m of mountsOf(pid, mounts)) {
+    const p = m.point === '/' ? '/' : m.point + '/';
+    if ((exepath.startsWith(p) || exepath === m.point) && (best === null || m.point.length >= best.point.length)) best = m;
+  }
+  if (best === null || best.fstype !== 'overlay' || best.upperdir === '') return f;
+  const rel = best.point === '/' ? exepath : exepath.slice(best.point.length);
+  try {
+    // the upper directory path is the mounter's; a whiteout (char device 0:0) hides a file
+    const u = lstatSync(best.upperdir + rel);
+    if (u.isCharacterDevice() && u.rdev === 0) f.exeLowerLayer = true;
+    else f.exeUpperLayer = true;
+  } catch {
+    f.exeLowerLayer = true;
+  }
+  return f;
+}
+
+// ---------------------------------------------------------------------------------------
 // threads
 
 function statusField(status: string, key: string): string {
@@ -266,7 +346,7 @@ function cgroupsOf(text: string | null): string[] {
   return out;
 }
 
-function threadEntry(pid: number, tid: number, proc: { args: string[]; env: string[]; exepath: string; cwd: string; root: string; fdlimit: bigint; cgroups: string[]; loginuid: number }): ProcEntry | null {
+function threadEntry(pid: number, tid: number, proc: { args: string[]; env: string[]; exepath: string; cwd: string; root: string; fdlimit: bigint; cgroups: string[]; loginuid: number; exe: ExeFacts | null }, mounts: Map<string, Mount[]>): ProcEntry | null {
   const base = pid === tid ? `/proc/${pid}` : `/proc/${pid}/task/${tid}`;
   const stat = readText(`${base}/stat`);
   const status = readText(`${base}/status`);
@@ -282,6 +362,10 @@ function threadEntry(pid: number, tid: number, proc: { args: string[]; env: stri
   const kb = (k: string) => Number(statusField(status, k).split(/\s+/)[0] || 0);
   const hex = (k: string) => { const v = statusField(status, k); return v ? BigInt('0x' + v) : 0n; };
   const args = proc.args;
+  // the executable is the process's: looked at once, for its first thread
+  const uid = Number(uids[1] ?? 0), gid = Number(gids[1] ?? 0);
+  if (proc.exe === null) proc.exe = exeFacts(pid, proc.exepath, uid, gid, mounts);
+  const x = proc.exe;
   return {
     tid, pid,
     ptid: Number(statusField(status, 'PPid') || 0),
@@ -307,7 +391,9 @@ function threadEntry(pid: number, tid: number, proc: { args: string[]; env: stri
     cgroups: proc.cgroups,
     root: proc.root,
     loginuid: proc.loginuid,
-    exeWritable: Number(uids[1] ?? 1) === 0,
+    exeWritable: x.exeWritable,
+    exeIno: x.exeIno, exeInoCtime: x.exeInoCtime, exeInoMtime: x.exeInoMtime,
+    exeUpperLayer: x.exeUpperLayer, exeLowerLayer: x.exeLowerLayer, exeFromMemfd: x.exeFromMemfd,
     capInheritable: hex('CapInh'),
     capPermitted: hex('CapPrm'),
     capEffective: hex('CapEff'),
@@ -326,6 +412,7 @@ export async function snapshotProc(opts: SnapshotOptions = {}): Promise<CaptureH
   const procs: ProcEntry[] = [];
   const fds = new Map<number, FdEntry[]>();
   const netCache = new Map<string, Map<string, SockInfo>>();
+  const mountCache = new Map<string, Mount[]>();
   let pids: number[];
   try { pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number); } catch { pids = []; }
   for (const pid of pids) {
@@ -341,12 +428,13 @@ export async function snapshotProc(opts: SnapshotOptions = {}): Promise<CaptureH
       fdlimit: fdLimit(pid),
       cgroups: cgroupsOf(readText(`/proc/${pid}/cgroup`)),
       loginuid: loginuidText === null ? -1 : Number(loginuidText.trim()) | 0,
+      exe: null as ExeFacts | null,
     };
     let tids: number[];
     try { tids = readdirSync(`/proc/${pid}/task`).map(Number); } catch { tids = [pid]; }
     let any = false;
     for (const tid of tids) {
-      const e = threadEntry(pid, tid, proc);
+      const e = threadEntry(pid, tid, proc, mountCache);
       if (e !== null) { procs.push(e); any = true; }
     }
     if (any && opts.fds !== false) fds.set(pid, readFds(pid, netCache));

@@ -172,9 +172,16 @@ function noTuple(e: FdInfo): boolean {
   return true;
 }
 
+/** A socket with no role and no source end yet (connect() entered, nothing known locally). */
+function unsourced(e: FdInfo): boolean {
+  if (e.role !== 0 || e.sport !== 0) return false;
+  for (let i = 0; i < 16; i++) if (e.sip[i] !== 0) return false;
+  return true;
+}
+
 function sockIp(c: C, which: 'c' | 's' | 'l' | 'r'): string | null {
   const e = fdOf(c);
-  if (e && noTuple(e) && (e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) return null;
+  if (e && (noTuple(e) || unsourced(e)) && (e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) return null;
   if (!e || !(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) {
     if (e && (which === 's' || which === 'l') && (e.type === FdType.IPV4_SERVSOCK || e.type === FdType.IPV6_SERVSOCK)) return ipToString(e.sip, e.type === FdType.IPV6_SERVSOCK);
     return null;
@@ -189,11 +196,26 @@ function sockIp(c: C, which: 'c' | 's' | 'l' | 'r'): string | null {
   return ipToString((which === 'l') === local ? e.sip : e.dip, v6);
 }
 
+/**
+ * fd.ip / fd.net compare both ends of a socket whatever its role (sinsp's compare_ip): a
+ * socket whose connect() is still pending already matches its destination.
+ */
+function bothIps(c: C): string[] | null {
+  const e = fdOf(c);
+  if (e && unsourced(e) && (e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) {
+    const v6 = e.type === FdType.IPV6_SOCK;
+    return [ipToString(e.sip, v6), ipToString(e.dip, v6)];
+  }
+  const a = sockIp(c, 'c'), b = sockIp(c, 's');
+  return a === null ? null : [a, b ?? a];
+}
+
 function sockPort(c: C, which: 'c' | 's' | 'l' | 'r'): number | null {
   const e = fdOf(c);
   if (!e) return null;
-  if (e.type === FdType.UNIX_SOCK) return which === 'c' && (e.unixSource !== 0n || e.unixDest !== 0n) ? 0 : null; // what sysdig 0.29.3 prints
-  if (noTuple(e) && (e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) return null;
+  // what sysdig 0.29.3 prints: 0 once connect/accept gave the unix socket a role
+  if (e.type === FdType.UNIX_SOCK) return which === 'c' && e.role !== 0 ? 0 : null;
+  if ((noTuple(e) || unsourced(e)) && (e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) return null;
   if (e.type === FdType.IPV4_SERVSOCK || e.type === FdType.IPV6_SERVSOCK) return which === 's' || which === 'l' ? e.sport : null;
   if (!(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) return null;
   if (which === 'c') return e.sport;
@@ -503,7 +525,7 @@ f('fd.directory', 'string', 'if the fd is a file, the directory that contains it
   return isFileType(e) ? (e.type === FdType.DIRECTORY ? e.name : dirname(e.name)) : null;
 });
 f('fd.filename', 'string', 'if the fd is a file, the filename without the path', (c) => { const e = fdOf(c); return e && isFileType(e) && e.type !== FdType.DIRECTORY ? basename(e.name) : null; });
-f('fd.ip', 'ipaddr', 'matches the ip address (client or server) of the fd', (c) => { const a = sockIp(c, 'c'), b = sockIp(c, 's'); return a === null ? null : [a, b ?? a]; }, { matchAny: true });
+f('fd.ip', 'ipaddr', 'matches the ip address (client or server) of the fd', (c) => bothIps(c), { matchAny: true });
 f('fd.cip', 'ipaddr', 'client IP address', (c) => sockIp(c, 'c'));
 f('fd.sip', 'ipaddr', 'server IP address', (c) => sockIp(c, 's'));
 f('fd.lip', 'ipaddr', 'local IP address', (c) => sockIp(c, 'l'));
@@ -522,7 +544,8 @@ f('fd.sockfamily', 'string', "the socket family for socket events: 'ip' or 'unix
 f('fd.is_server', 'bool', "'true' if the process owning this FD is the server endpoint in the connection", (c) => {
   const e = fdOf(c);
   if (!e || e.type === FdType.UNINITIALIZED) return null;
-  if (e.type === FdType.IPV4_SOCK) return isLocalV4(c, e.sip);
+  // sinsp: the server end (dip) is an address of this machine
+  if (e.type === FdType.IPV4_SOCK) return isLocalV4(c, e.dip);
   if (e.type === FdType.IPV6_SOCK || e.type === FdType.IPV4_SERVSOCK || e.type === FdType.IPV6_SERVSOCK) return true;
   return false;
 });
@@ -534,7 +557,7 @@ f('fd.containerdirectory', 'string', 'chaining of the container ID and the direc
   // a directory fd is its own directory (as fd.directory)
   return isFileType(e) ? rawContainerId(c) + ':' + (e.type === FdType.DIRECTORY ? e.name : dirname(e.name)) : null;
 });
-f('fd.net', 'ipnet', 'matches the IP network (client or server) of the fd', (c) => { const a = sockIp(c, 'c'), b = sockIp(c, 's'); return a === null ? null : [a, b ?? a]; }, { matchAny: true });
+f('fd.net', 'ipnet', 'matches the IP network (client or server) of the fd', (c) => bothIps(c), { matchAny: true });
 f('fd.cnet', 'ipnet', 'matches the client IP network of the fd', (c) => sockIp(c, 'c'));
 f('fd.snet', 'ipnet', 'matches the server IP network of the fd', (c) => sockIp(c, 's'));
 f('fd.lnet', 'ipnet', 'matches the local IP network of the fd', (c) => sockIp(c, 'l'));

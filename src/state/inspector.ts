@@ -12,7 +12,7 @@ import type { CaptureHeader, ProcEntry, FdEntry, UserEntry, GroupEntry, Interfac
 import type { RenderContext } from '../events/render.js';
 import { makeRenderContext } from './render-ctx.js';
 import { FdType } from '../capture/types.js';
-import { EVENT_COUNT, EVENT_FLAGS, EVENT_DIR, EVENT_CATEGORY } from '../events/generated/event-table.js';
+import { EVENT_COUNT, EVENT_FLAGS, EVENT_DIR, EVENT_CATEGORY, EVENT_NAME } from '../events/generated/event-table.js';
 import { paramIndexTable, int, uint, str, strList, u64 } from './evparams.js';
 import { FdInfo, FdTable, L4, ROLE_CLIENT, ROLE_SERVER, tupleName, ipToString, ipv4ToString } from './fdinfo.js';
 import { ThreadInfo, ThreadTable } from './thread.js';
@@ -360,6 +360,7 @@ export class Inspector {
       case K.EXECVE: t.enterStr = str(ev, P.filename[type] >= 0 ? P.filename[type] : P.pathname[type]); t.enterA = int(ev, P.dirfd[type], AT_FDCWD); break;
       case K.PROCEXIT: this.pendingThread = t.tid; t.exited = true; break;
       case K.VMSTATS: this.vmStats(ev, t); break;
+      case K.CONNECT: this.connectEnter(ev, t); break;
       case K.SENDRECV: {
         // Keep sendto/sendmsg's tuple for the exit (only when the fd is an unconnected socket).
         const ti = P.tuple[type];
@@ -422,10 +423,15 @@ export class Inspector {
         const res = int(ev, P.res[type], -1);
         const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
         if (!e || (res < 0 && res !== -115)) break;
-        // A UDP socket that already has its local port keeps its first peer (sinsp 0.29.3).
-        if (e.l4proto === L4.UDP && e.sport !== 0) break;
+        // A connected UDP socket keeps its peer (sysdig 0.29.3 on the samples: a second connect
+        // does not move it; a first connect after an unconnected sendto does).
+        if (e.l4proto === L4.UDP && e.connected) break;
+        e.connected = true;
+        const before = e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK ? tupleName(e) : '';
         if (this.applyTuple(ev, P.tuple[type], e)) {
-          e.role = ROLE_CLIENT;
+          // sinsp: a UDP "server" (it received first) that connects swaps the ends
+          if (e.role === ROLE_SERVER && e.l4proto === L4.UDP && tupleName(e) !== before) swapEnds(e);
+          if (e.role === 0) e.role = ROLE_CLIENT;
           if (e.l4proto === L4.UNKNOWN && e.type !== FdType.UNIX_SOCK) e.l4proto = L4.TCP;
         }
         break;
@@ -511,11 +517,14 @@ export class Inspector {
         const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
         if (!e || !(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK) || e.role !== 0) { t.enterTuple = null; break; }
         if (int(ev, P.res[type], -1) < 0) break;
-        // The tuple is on the exit (recvfrom/recvmsg) or on the enter event (sendto/sendmsg).
-        if (P.tuple[type] >= 0 && P.tuple[type] < ev.nparams && ev.plen[P.tuple[type]] > 1) {
-          if (this.applyTuple(ev, P.tuple[type], e)) { e.l4proto = L4.UDP; fillUnboundSource(e); e.role = ROLE_SERVER; }
+        // The tuple is on the exit (recvfrom/recvmsg) or on the enter event (sendto/sendmsg;
+        // live exits carry it appended, and it still makes the sender the client).
+        if (IS_SEND[type] === 0 && P.tuple[type] >= 0 && P.tuple[type] < ev.nparams && ev.plen[P.tuple[type]] > 1) {
+          if (this.applyTuple(ev, P.tuple[type], e)) { e.l4proto = L4.UDP; this.fillUnboundEnd(e); e.role = ROLE_SERVER; }
         } else if (t.enterTuple !== null && t.enterTuple.length > 1) {
-          if (this.applyTupleBytes(t.enterTuple, 0, t.enterTuple.length, e)) { e.l4proto = L4.UDP; fillUnboundSource(e); e.role = ROLE_CLIENT; }
+          if (this.applyTupleBytes(t.enterTuple, 0, t.enterTuple.length, e)) { e.l4proto = L4.UDP; this.fillUnboundEnd(e); e.role = ROLE_CLIENT; }
+        } else if (IS_SEND[type] === 1 && P.tuple[type] >= 0 && P.tuple[type] < ev.nparams && ev.plen[P.tuple[type]] > 1) {
+          if (this.applyTuple(ev, P.tuple[type], e)) { e.l4proto = L4.UDP; this.fillUnboundEnd(e); e.role = ROLE_CLIENT; }
         }
         break;
       }
@@ -633,10 +642,68 @@ export class Inspector {
       e.type = FdType.UNIX_SOCK;
       e.unixSource = b.readBigUInt64LE(o + 1);
       e.unixDest = b.readBigUInt64LE(o + 9);
-      e.name = cstr(b, o + 17, o + len);
+      // sinsp names the fd after the rendered tuple: "source->dest path"
+      e.name = `${e.unixSource.toString(16)}->${e.unixDest.toString(16)} ${cstr(b, o + 17, o + len)}`;
       return true;
     }
     return false;
+  }
+
+  /**
+   * connect() enter (sinsp 0.29.3): the destination is known before the call returns; an IP
+   * socket takes it as its server end (its name stays), a unix socket is named after the path.
+   */
+  private connectEnter(ev: EventView, t: ThreadInfo): void {
+    const ai = P.addr[ev.type];
+    const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
+    if (!e || ai < 0 || ai >= ev.nparams || ev.plen[ai] < 1) return;
+    const b = ev.buf, o = ev.poff[ai], len = ev.plen[ai], fam = b[o];
+    if (fam === 2 && len >= 7 && e.type === FdType.IPV4_SOCK) {
+      e.dip.fill(0); b.copy(e.dip, 0, o + 1, o + 5); e.dport = b.readUInt16LE(o + 5);
+    } else if (fam === 10 && len >= 19 && e.type === FdType.IPV6_SOCK) {
+      b.copy(e.dip, 0, o + 1, o + 17); e.dport = b.readUInt16LE(o + 17);
+    } else if (fam === 1 && e.type === FdType.UNIX_SOCK) {
+      e.name = cstr(b, o + 1, o + len);
+    }
+  }
+
+  /**
+   * sinsp's update_fd for a datagram socket with one end still the any-address: that end
+   * becomes the machine's address for the other one (the same address, one on its subnet,
+   * else the first non-loopback interface).
+   */
+  private fillUnboundEnd(e: FdInfo): void {
+    const v6 = e.type === FdType.IPV6_SOCK;
+    const n = v6 ? 16 : 4;
+    const zs = isZero(e.sip, n), zd = isZero(e.dip, n);
+    if (!zs && !zd) return;
+    const from = zs ? e.dip : e.sip;
+    const guess = v6 ? this.inferV6(from) : this.inferV4(from);
+    if (equalBytes(guess, from, n) && e.sport === e.dport) return;
+    (zs ? e.sip : e.dip).set(guess.subarray(0, n));
+    e.name = tupleName(e);
+  }
+
+  private inferV4(a: Uint8Array): Uint8Array {
+    const ifs = this.interfaces;
+    for (const i of ifs) if (i.family === 4 && equalBytes(i.addr, a, 4)) return i.addr;
+    for (const i of ifs) {
+      if (i.family !== 4) continue;
+      let same = true;
+      for (let k = 0; k < 4 && same; k++) same = (i.addr[k] & i.netmask[k]) === (a[k] & i.netmask[k]);
+      if (same) return i.addr;
+    }
+    for (const i of ifs) if (i.family === 4 && !(i.addr[0] === 127 && i.addr[1] === 0 && i.addr[2] === 0 && i.addr[3] === 1)) return i.addr;
+    return ZERO16;
+  }
+
+  private inferV6(a: Uint8Array): Uint8Array {
+    const ifs = this.interfaces;
+    for (const i of ifs) if (i.family === 6 && equalBytes(i.addr, a, 16)) return i.addr;
+    // sinsp keeps only the address of a v6 interface; "same subnet" is the same first 8 bytes
+    for (const i of ifs) if (i.family === 6 && equalBytes(i.addr, a, 8)) return i.addr;
+    for (const i of ifs) if (i.family === 6 && !isV6Loopback(i.addr)) return i.addr;
+    return ZERO16;
   }
 
   private parseExecve(ev: EventView, t: ThreadInfo): void {
@@ -674,11 +741,12 @@ export class Inspector {
     if (P.capInh[type] >= 0 && P.capInh[type] < ev.nparams) { t.capInheritable = u64(ev, P.capInh[type]); t.capPermitted = u64(ev, P.capPerm[type]); t.capEffective = u64(ev, P.capEff[type]); }
     if (P.uid[type] >= 0 && P.uid[type] < ev.nparams) t.uid = int(ev, P.uid[type]);
     if (P.gid[type] >= 0 && P.gid[type] < ev.nparams) t.gid = int(ev, P.gid[type]);
-    // exepath: the trusted path when the event has it, else the enter event's filename
-    // resolved against the cwd (what sinsp 0.29.3 does), else argv[0].
+    // exepath: the enter event's filename resolved against the cwd, else the trusted path.
+    // With the enter event before it (a capture file), sinsp 0.29.3 takes the enter's filename
+    // even when the exit also carries the trusted path; live exit-only events use the latter.
     const tp = P.trustedExepath[type];
-    if (tp >= 0 && tp < ev.nparams && ev.plen[tp] > 1) t.exepath = str(ev, tp);
-    else if (t.lastEventType === type - 1 && t.enterStr !== '') t.exepath = t.enterStr.charCodeAt(0) === 47 ? t.enterStr : this.resolvePath(t, t.enterA, t.enterStr);
+    if (t.lastEventType === type - 1 && t.enterStr !== '') t.exepath = t.enterStr.charCodeAt(0) === 47 ? t.enterStr : this.resolvePath(t, t.enterA, t.enterStr);
+    else if (tp >= 0 && tp < ev.nparams && ev.plen[tp] > 1) t.exepath = str(ev, tp);
     else t.exepath = '';
     t.enterStr = '';
   }
@@ -769,14 +837,30 @@ export class Inspector {
 }
 
 
-/**
- * An unbound UDP socket reports the any-address as its source; sinsp shows the destination
- * address there instead (the kernel picks it for loopback traffic).
- */
-function fillUnboundSource(e: FdInfo): void {
-  const n = e.type === FdType.IPV6_SOCK ? 16 : 4;
-  for (let i = 0; i < n; i++) if (e.sip[i] !== 0) return;
-  e.sip.set(e.dip.subarray(0, n));
+const ZERO16 = new Uint8Array(16);
+
+/** Per event type: 1 for sendto/sendmsg/sendmmsg (their tuple makes the caller the client). */
+const IS_SEND = new Uint8Array(EVENT_COUNT);
+for (let i = 0; i < EVENT_COUNT; i++) if (EVENT_NAME[i]!.startsWith('send')) IS_SEND[i] = 1;
+
+function isZero(a: Uint8Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== 0) return false;
+  return true;
+}
+function equalBytes(a: Uint8Array, b: Uint8Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+function isV6Loopback(a: Uint8Array): boolean {
+  for (let i = 0; i < 15; i++) if (a[i] !== 0) return false;
+  return a[15] === 1;
+}
+
+/** The two ends of a socket exchanged (client <-> server). */
+function swapEnds(e: FdInfo): void {
+  const ip = Uint8Array.from(e.sip);
+  e.sip.set(e.dip); e.dip.set(ip);
+  const p = e.sport; e.sport = e.dport; e.dport = p;
   e.name = tupleName(e);
 }
 
@@ -829,6 +913,8 @@ function fillFromEntry(e: FdInfo, f: FdEntry): void {
   e.sport = f.sport; e.dport = f.dport; e.l4proto = f.l4proto;
   e.unixSource = f.unixSource; e.unixDest = f.unixDest;
   if (f.type === FdType.IPV4_SOCK || f.type === FdType.IPV6_SOCK) { if (e.name === '') e.name = tupleName(e); }
+  // sinsp gives a unix socket from /proc a role (fd.cport then prints 0)
+  else if (f.type === FdType.UNIX_SOCK) e.role = ROLE_CLIENT;
   else if (f.type === FdType.IPV4_SERVSOCK) { if (e.name === '') e.name = `${ipv4ToString(e.sip)}:${e.sport}`; e.role = ROLE_SERVER; }
   else if (f.type === FdType.IPV6_SERVSOCK) { if (e.name === '') e.name = `${ipToString(e.sip, true)}:${e.sport}`; e.role = ROLE_SERVER; }
 }

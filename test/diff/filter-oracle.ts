@@ -68,10 +68,15 @@ function sysdigNums(file: string, cond: string): Promise<string> {
   return sysdigNumsAt(scapPath(file), cond);
 }
 
-/** The evt.num list (comma-separated) sysdig selects with `cond` in the capture at `path`. */
-export function sysdigNumsAt(path: string, cond: string): Promise<string> {
+/**
+ * The evt.num list (comma-separated) sysdig selects with `cond` in the capture at `path`.
+ * `display`: filter after the state has seen every event (sysdig -d). Without it sysdig skips
+ * parsing the events the filter rejects (unless they modify state), so later events can see
+ * different fds; kestrel always keeps the full state, as -d does.
+ */
+export function sysdigNumsAt(path: string, cond: string, display = false): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('sysdig', ['-r', path, '-p', '%evt.num', cond], { timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 64 << 20, encoding: 'latin1' },
+    execFile('sysdig', [...(display ? ['-d'] : []), '-r', path, '-p', '%evt.num', cond], { timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 64 << 20, encoding: 'latin1' },
       (err, stdout) => (err ? reject(err) : resolve(stdout.split('\n').filter(Boolean).join(','))));
   });
 }
