@@ -22,6 +22,12 @@ export interface ProbeConfig {
   ringKiB?: number;
   /** Syscall/event names whose programs are loaded (default: all). Loading fewer is faster. */
   loadOnly?: string[];
+  /**
+   * Hold-back of the cross-ring merge in µs (default 2000): drain() hands out events at least
+   * this old, so none can still arrive in another ring with an earlier timestamp. 0 = hand out
+   * whatever is committed (lowest latency, order across CPUs only approximate).
+   */
+  mergeLagUs?: number;
 }
 
 export interface ProbeCounters {
@@ -85,6 +91,7 @@ export function openProbe(config: ProbeConfig): NativeProbe {
   checkUint('snaplen', config.snaplen, 0, 16384);
   checkUint('nrings', config.nrings, 1, 1024);
   checkUint('ringKiB', config.ringKiB, 4, 1 << 22);
+  checkUint('mergeLagUs', config.mergeLagUs, 0, 10_000_000);
   if (config.ringKiB !== undefined && (config.ringKiB & (config.ringKiB - 1)) !== 0) {
     throw new RangeError(`probe option ringKiB: must be a power of two, got ${config.ringKiB}`);
   }

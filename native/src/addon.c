@@ -83,11 +83,20 @@ static napi_value probe_new(napi_env env, napi_callback_info info)
 	uint32_t env_flag = 0, ring_kb = 0;
 	if (get_u32(env, argv[0], "excludeTgid", &cfg.exclude_tgid) || get_u32(env, argv[0], "snaplen", &cfg.snaplen) ||
 	    get_u32(env, argv[0], "captureEnv", &env_flag) || get_u32(env, argv[0], "nrings", &cfg.nrings) ||
-	    get_u32(env, argv[0], "ringKiB", &ring_kb)) {
+	    get_u32(env, argv[0], "ringKiB", &ring_kb) || get_u32(env, argv[0], "mergeLagUs", &cfg.merge_lag_us)) {
 		napi_throw_type_error(env, "KES_NATIVE_ARG", "Probe(config): numeric option of the wrong type");
 		return NULL;
 	}
 	cfg.capture_env = env_flag != 0;
+	bool has_lag = false;
+	CHECK(env, napi_has_named_property(env, argv[0], "mergeLagUs", &has_lag));
+	if (has_lag) {
+		napi_value lv;
+		napi_valuetype lt;
+		CHECK(env, napi_get_named_property(env, argv[0], "mergeLagUs", &lv));
+		CHECK(env, napi_typeof(env, lv, &lt));
+		cfg.merge_lag_set = lt == napi_number;
+	}
 	cfg.ring_bytes = (uint64_t)ring_kb * 1024;
 
 	char **list = NULL;

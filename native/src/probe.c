@@ -3,6 +3,8 @@
  * descriptors (no pinning), so a killed process leaves nothing behind. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +119,8 @@ int kes_probe_open(struct kes_probe *p, const struct kes_probe_config *cfg)
 	if (ncpu <= 0)
 		return fail(p, -ncpu, "cannot count CPUs");
 	p->nrings = cfg->nrings ? cfg->nrings : (uint32_t)ncpu;
+	if (p->nrings > KES_MAX_RINGS)
+		return fail(p, EINVAL, "at most %d rings", KES_MAX_RINGS);
 	p->ring_bytes = rb;
 
 	p->skel = kestrel_bpf__open();
@@ -126,7 +130,9 @@ int kes_probe_open(struct kes_probe *p, const struct kes_probe_config *cfg)
 	p->skel->rodata->kes_snaplen = cfg->snaplen;
 	p->skel->rodata->kes_capture_env = cfg->capture_env;
 	p->skel->rodata->kes_nrings = p->nrings;
-	p->skel->rodata->kes_boot_epoch_ns = boot_epoch_ns();
+	p->boot_epoch_ns = boot_epoch_ns();
+	p->skel->rodata->kes_boot_epoch_ns = p->boot_epoch_ns;
+	p->merge_lag_ns = cfg->merge_lag_set ? (uint64_t)cfg->merge_lag_us * 1000 : KES_MERGE_LAG_NS;
 
 	int err = bpf_map__set_max_entries(p->skel->maps.kes_scratch_map, ncpu);
 	if (err)
@@ -180,7 +186,15 @@ int kes_probe_load(struct kes_probe *p)
 	if (p->loaded)
 		return 0;
 	g_log_len = 0;
+	/* The verifier gives up with EAGAIN when the loading thread has a signal pending (a
+	 * profiler's SIGPROF, a child's SIGCHLD...): loading every program takes seconds, so block
+	 * them for that time. Process-directed signals go to node's other threads meanwhile;
+	 * thread-directed ones are delivered when the mask is restored. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	int err = kestrel_bpf__load(p->skel);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)
 		return fail(p, err, "cannot load the BPF programs");
 	p->loaded = true;
@@ -264,6 +278,9 @@ void kes_probe_close(struct kes_probe *p)
 		free(p->rings);
 		p->rings = NULL;
 	}
+	free(p->merge);
+	p->merge = NULL;
+	p->merge_per_ring = 0;
 	if (p->skel) {
 		kestrel_bpf__destroy(p->skel);
 		p->skel = NULL;

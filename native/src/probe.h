@@ -16,7 +16,21 @@ struct kes_ring {
 	uint8_t *data;      /* data pages, mapped twice back to back so records never wrap */
 	uint64_t mask;
 	size_t size;
+	uint64_t last_ts; /* timestamp of the last record handed out */
 };
+
+/* One committed record collected by a drain (see drain.c). */
+struct kes_merge_ent {
+	const uint8_t *ev;
+	uint64_t ts;
+	uint64_t end; /* ring position just past this record (and discarded ones after it) */
+	uint32_t len;
+};
+
+#define KES_MAX_RINGS 1024
+/* Default hold-back of the cross-ring merge: an event is in its ring this long after its
+ * timestamp was taken (in practice microseconds; the margin covers interrupts). */
+#define KES_MERGE_LAG_NS 2000000ull
 
 struct kes_probe_config {
 	uint32_t exclude_tgid;
@@ -26,6 +40,9 @@ struct kes_probe_config {
 	uint64_t ring_bytes;
 	/* NULL-terminated list of syscall/event names to load, or NULL for all. */
 	char **load_only;
+	/* Merge hold-back in µs (0 = none: hand out whatever is committed); see drain.c. */
+	uint32_t merge_lag_us;
+	bool merge_lag_set;
 };
 
 #define KES_MAX_LINKS 512
@@ -41,6 +58,10 @@ struct kes_probe {
 	char link_names[KES_MAX_LINKS][32];
 	int nlinks;
 	bool loaded;
+	uint64_t boot_epoch_ns;  /* CLOCK_REALTIME - CLOCK_BOOTTIME given to the probe */
+	uint64_t merge_lag_ns;
+	struct kes_merge_ent *merge; /* nrings segments of merge_per_ring entries */
+	size_t merge_per_ring;
 	int last_errno;
 	char err[KES_ERR_MAX];
 };

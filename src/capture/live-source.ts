@@ -27,6 +27,12 @@ export interface LiveSourceOptions {
   nrings?: number;
   /** Size of the drain buffer (default 4 MiB). */
   batchBytes?: number;
+  /** Hold-back of the addon's cross-ring merge in µs (default 2000; 0 = none), see
+   * native/src/drain.c: events are handed out in timestamp order across CPUs. */
+  mergeLagUs?: number;
+  /** Load every program the probe has, attach only `syscalls` (default false: load only
+   * those). Costs a longer start; lets `attachMore` add any syscall later (rule reloads). */
+  loadAll?: boolean;
   /** Take the /proc snapshot into `header` at open (default true). */
   snapshot?: boolean;
   /** Fail when a requested syscall has no tracepoint on this kernel (default: skip it and
@@ -44,6 +50,7 @@ export interface LiveSourceOptions {
 export const SYSCALL_ALIASES: Readonly<Record<string, string>> = { umount2: 'umount', pread64: 'pread', pwrite64: 'pwrite', sendfile64: 'sendfile' };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const yieldLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /** Why the probe cannot load, as precisely as the system tells. */
 function probeLoadCause(err: unknown): string {
@@ -72,6 +79,11 @@ export class LiveSource implements EventSource {
   private num = 0;
   private closed = false;
   private idle: number;
+  /** Bytes of the last drain (paces the next one). */
+  private lastBytes = 0;
+  private readonly attached = new Set<string>();
+  /** Programs loaded at open (null: all of the probe's). */
+  private loadedNames: Set<string> | null = null;
   /** Requested syscalls this kernel has no tracepoint for (skipped). */
   readonly unavailable: string[] = [];
 
@@ -93,7 +105,8 @@ export class LiveSource implements EventSource {
         captureEnv: this.opts.captureEnv,
         ringKiB: this.opts.ringKiB,
         nrings: this.opts.nrings,
-        loadOnly: names,
+        mergeLagUs: this.opts.mergeLagUs,
+        loadOnly: this.opts.loadAll === true ? undefined : names,
       });
     } catch (e) {
       if (e instanceof RangeError || e instanceof TypeError) throw new KestrelError('KES_USAGE', `live capture: ${e.message}`);
@@ -106,16 +119,8 @@ export class LiveSource implements EventSource {
       if (unknown.length > 0) {
         throw new KestrelError('KES_USAGE', `live capture: the probe has no program for ${unknown.map((n) => `'${n}'`).join(', ')} (available: ${[...known].sort().join(' ')})`);
       }
-      for (const n of names) {
-        try {
-          probe.attach(n);
-        } catch (e) {
-          // ENOENT: this kernel has no tracepoint for the syscall (e.g. init_module without
-          // CONFIG_MODULES): nothing can call it, so there is nothing to capture.
-          if ((e as { errno?: number }).errno === 2 && this.opts.strict !== true) this.unavailable.push(n);
-          else throw e;
-        }
-      }
+      this.loadedNames = this.opts.loadAll === true ? null : new Set(names);
+      this.attachNames(probe, names, this.opts.strict === true);
     } catch (e) {
       probe.close();
       if (e instanceof KestrelError) throw e;
@@ -127,15 +132,70 @@ export class LiveSource implements EventSource {
     if (this.opts.snapshot !== false) this.header = await snapshotProc();
   }
 
+  private attachNames(probe: NativeProbe, names: readonly string[], strict: boolean): string[] {
+    const skipped: string[] = [];
+    for (const n of names) {
+      if (this.attached.has(n)) continue;
+      try {
+        probe.attach(n);
+        this.attached.add(n);
+      } catch (e) {
+        // ENOENT: this kernel has no tracepoint for the syscall (e.g. init_module without
+        // CONFIG_MODULES): nothing can call it, so there is nothing to capture.
+        if ((e as { errno?: number }).errno === 2 && !strict) {
+          if (!this.unavailable.includes(n)) this.unavailable.push(n);
+          skipped.push(n);
+        } else throw e;
+      }
+    }
+    return skipped;
+  }
+
+  /**
+   * Attaches more syscalls to the open capture (e.g. after a rules reload needs events the
+   * old rules did not). Names must have loaded programs: open with `loadAll`, or name only
+   * syscalls given at open. Returns the names this kernel has no tracepoint for.
+   */
+  attachMore(syscalls: readonly string[]): string[] {
+    const probe = this.probe;
+    if (probe === null) throw new KestrelError('KES_USAGE', 'live capture: attachMore on a closed source');
+    const names = [...new Set(syscalls.map((n) => SYSCALL_ALIASES[n] ?? n))].filter((n) => !this.attached.has(n));
+    if (names.length === 0) return [];
+    const known = new Set(probe.programs());
+    const notLoaded = names.filter((n) => !known.has(n) || (this.loadedNames !== null && !this.loadedNames.has(n)));
+    if (notLoaded.length > 0) {
+      throw new KestrelError('KES_USAGE', `live capture: no loaded program for ${notLoaded.map((n) => `'${n}'`).join(', ')} (open the source with loadAll to attach syscalls later)`);
+    }
+    try {
+      return this.attachNames(probe, names, false);
+    } catch (e) {
+      throw new KestrelError('KES_PROBE_LOAD', `cannot attach ${names.join(', ')}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /** Syscalls (probe program names) attached now. */
+  attachedNames(): string[] {
+    return [...this.attached].sort();
+  }
+
   async nextBatch(onEvent: (ev: EventView) => void): Promise<boolean> {
     const probe = this.probe;
     if (probe === null || this.closed) return false;
     const waitMax = this.opts.batchWaitMs ?? 100;
     const maxIdle = this.opts.maxIdleMs ?? 16;
+    // Pace the drains: after a batch that filled less than a quarter of the buffer, wait one
+    // idle step so the next drain takes a real batch instead of spinning on a few events
+    // (the merge holds the last ~2 ms back anyway); after a big one, only let the event loop
+    // run (timers, signals, output pumps) before draining again.
+    if (this.lastBytes > 0) {
+      if (this.lastBytes < this.buf.length >> 2) await sleep(this.opts.idleMs ?? 1);
+      else await yieldLoop();
+    }
     let waited = 0;
     for (;;) {
       if (this.closed) return false;
       const n = probe.drain(this.buf, this.cpus);
+      this.lastBytes = n;
       if (n > 0) {
         this.idle = this.opts.idleMs ?? 1;
         this.walk(n, onEvent);

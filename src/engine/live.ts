@@ -26,9 +26,40 @@ export function attachSet(ruleset: { eventTypes(): { ids: Set<number>; all: bool
   return { names: [...names].sort(), all };
 }
 
+/** What a rules reload needs from the open live source. */
+interface Attachable {
+  attachMore(names: readonly string[]): string[];
+  attachedNames(): string[];
+  close(): Promise<void>;
+}
+
+/** The live source `openLiveSource` opened last (one per `kestrel run`), for `followRules`. */
+let active: { src: Attachable; available: Set<string> } | null = null;
+
+/**
+ * After a rules reload: attaches the syscalls the new rules need that the old ones did not
+ * (the probe loaded every program at open, so this is an attach, not a reload of the probe).
+ * Syscalls no longer needed stay attached (they cost their events, not correctness).
+ * Returns the names attached now; none without an open live source (replay).
+ */
+export function followRules(
+  ruleset: { eventTypes(): { ids: Set<number>; all: boolean } },
+  warn: (msg: string) => void = () => undefined,
+): string[] {
+  if (active === null) return [];
+  const set = attachSet(ruleset);
+  const wanted = (set.all ? [...active.available] : set.names).filter((n) => active!.available.has(n));
+  const before = new Set(active.src.attachedNames());
+  const unavailable = active.src.attachMore(wanted);
+  const added = active.src.attachedNames().filter((n) => !before.has(n));
+  if (unavailable.length) warn(`this kernel has no tracepoint for ${unavailable.join(', ')}; rules on those events will not fire live`);
+  return added;
+}
+
 /**
  * Opens the live source with the probe attached to `attachSet(ruleset)` ∩ what the probe has
- * programs for. Event types the rules need but the probe cannot capture are reported through
+ * programs for. Every program is loaded (attaching is what costs the traced syscalls), so a
+ * rules reload can attach more with `followRules`. Event types the rules need but the probe cannot capture are reported through
  * `warn` (those rules cannot fire live). Until the probe and its source are built this is a
  * clear KES_PROBE_LOAD error rather than a crash.
  */
@@ -38,7 +69,7 @@ export async function openLiveSource(
   opts: { ringKiB?: number } = {},
 ): Promise<EventSource> {
   const set = attachSet(ruleset);
-  type LiveCtor = new (o: { syscalls: string[]; ringKiB?: number }) => EventSource;
+  type LiveCtor = new (o: { syscalls: string[]; ringKiB?: number; loadAll?: boolean }) => EventSource & Attachable;
   type Binding = { openProbe(c: object): { programs(): string[]; close(): void } };
   let Live: LiveCtor;
   let binding: Binding;
@@ -60,7 +91,12 @@ export async function openLiveSource(
   const missing = wanted.filter((n) => !available.has(n));
   const syscalls = wanted.filter((n) => available.has(n));
   if (missing.length) warn(`the probe cannot capture ${missing.join(', ')}; rules on those events will not fire live`);
-  const src = new Live({ syscalls, ringKiB: opts.ringKiB });
+  const src = new Live({ syscalls, ringKiB: opts.ringKiB, loadAll: true });
   await src.open();
+  const entry = { src, available };
+  active = entry;
+  // Forget it when it closes (a later followRules then does nothing).
+  const close = src.close.bind(src);
+  src.close = async () => { if (active === entry) active = null; await close(); };
   return src;
 }

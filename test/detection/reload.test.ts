@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, renameSync, closeSync, openSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, renameSync, closeSync, openSync, mkdirSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KESTREL } from './harness.js';
@@ -74,6 +74,67 @@ test('20 reloads under load keep alerts flowing; a broken rules file keeps the o
     await until('v20 still firing after the broken reload', () => tags().slice(before).includes('v20'));
     assert.ok(p.exitCode === null && p.signalCode === null, 'kestrel is still running');
     assert.ok(!tags().slice(before).some((x) => x !== 'v20'), 'only the old rules fire after the broken reload');
+  } finally {
+    if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
+    await exited;
+  }
+});
+
+test('a reload that adds a rule on a syscall the old rules did not need attaches it', async (t) => {
+  if (process.getuid?.() !== 0) { t.skip('needs root for the probe'); return; }
+  const rules2 = join(dir, 'rules-attach.yaml');
+  const marker2 = join(dir, 'attach-marker');
+  const mkdirTarget = join(dir, `mkdir-${process.pid}`);
+  const write = (withMkdir: boolean): void => {
+    let text = `- rule: Attach marker opened
+  desc: the attach test's marker file was opened
+  condition: evt.type in (open, openat, openat2) and fd.name = ${JSON.stringify(marker2)}
+  output: "attach marker opened by %proc.name"
+  priority: NOTICE
+`;
+    // mkdir/mkdirat are not among the syscalls the state needs: before this reload the probe
+    // has no reason to attach them.
+    if (withMkdir) {
+      text += `- rule: Attach test mkdir
+  desc: the attach test's directory was created
+  condition: evt.type in (mkdir, mkdirat) and evt.arg.path = ${JSON.stringify(mkdirTarget)}
+  output: "test dir created path=%evt.arg.path"
+  priority: NOTICE
+`;
+    }
+    writeFileSync(rules2 + '.tmp', text);
+    renameSync(rules2 + '.tmp', rules2);
+  };
+  write(false);
+  const p = spawn(process.execPath, [KESTREL, 'run', '-v', '-r', rules2, '-o', 'json_output=true',
+    '-o', 'webserver.enabled=false', '-o', 'syslog_output.enabled=false', '-M', '600'],
+  { timeout: 900_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  p.stdout!.setEncoding('utf8');
+  p.stderr!.setEncoding('utf8');
+  p.stdout!.on('data', (d: string) => { out += d; });
+  p.stderr!.on('data', (d: string) => { err += d; });
+  const exited = new Promise<void>((r) => p.once('exit', () => r()));
+  const rules = (): string[] => out.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { rule: string }).rule);
+  async function until(what: string, cond: () => boolean, poke: () => void, limitMs = 60_000): Promise<void> {
+    const end = Date.now() + limitMs;
+    while (!cond()) {
+      if (p.exitCode !== null || p.signalCode !== null) throw new Error(`kestrel exited while waiting for ${what}: ${err}`);
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`);
+      poke();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const openMarker = () => closeSync(openSync(marker2, 'w'));
+  const makeDir = () => { try { rmdirSync(mkdirTarget); } catch { /* first round */ } mkdirSync(mkdirTarget); };
+  try {
+    await until('the ready line', () => err.includes('kestrel run: ready'), openMarker, 120_000);
+    await until('the marker alert', () => rules().includes('Attach marker opened'), openMarker);
+    write(true);
+    p.kill('SIGHUP');
+    await until('the mkdir alert after the reload', () => rules().includes('Attach test mkdir'), makeDir);
+    assert.ok(p.exitCode === null && p.signalCode === null, 'kestrel is still running');
   } finally {
     if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
     await exited;

@@ -17,7 +17,7 @@ import { ContainerManager, containerConfigFromPlugins, registerContainerMetrics 
 import { Inspector } from '../../../state/inspector.js';
 import { EventView } from '../../../events/event-view.js';
 import type { EventSource } from '../../../capture/types.js';
-import { openLiveSource } from '../../../engine/live.js';
+import { openLiveSource, followRules } from '../../../engine/live.js';
 import { DEFAULT_RULES_PATH } from '../../../engine/detection.js';
 import { ContainerStartEvents } from '../../../containers/start-events.js';
 
@@ -117,6 +117,8 @@ export const command: Command = {
         if (next.load.result.errors.length) {
           throw new Error(next.load.result.errors.map((m) => formatMessage(m, 'error')).join('; '));
         }
+        // Live: attach the syscalls the new rules need that the old ones did not.
+        followRules(next.ruleset, (msg) => process.stderr.write(`kestrel run: ${msg}\n`));
         engine?.setDetection(next);
       },
       onFatal: (err) => { fatal = err; engine?.stop(); },
