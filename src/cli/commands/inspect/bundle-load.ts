@@ -2,9 +2,9 @@
 // when the bundle is fresh; otherwise the caller loads the ES modules as usual.
 //
 // Fresh = the manifest's format matches and every bundled module in dist/ still has the size
-// and content it had when bundled (mtime first; a file whose mtime moved is hashed). A changed
-// module makes the bundle stale until it is rebuilt; meanwhile kestrel runs the modules: slower
-// start, same behaviour. KESTREL_NO_BUNDLE=1 disables
+// and mtime it had when bundled. A rebuilt dist/ makes the bundle stale until it is rebuilt
+// (`npm run build`, the bench scripts); meanwhile kestrel runs the modules: slower start, same
+// behaviour. KESTREL_NO_BUNDLE=1 disables
 // the bundle; KESTREL_BUNDLE_DIR points at another bundle directory (tests).
 //
 // The code cache is written after a run when there is none (or V8 rejected it), so it holds the
@@ -15,7 +15,6 @@ import { readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from '../../command.js';
 
@@ -34,7 +33,7 @@ export function repoRoot(): string {
 export interface Manifest {
   format: number;
   entry: string;
-  /** Each bundled module: path relative to the repo root, size, mtime (ms) and SHA-1 when bundled. */
+  /** Each bundled module: path relative to the repo root, size, mtime (ms) and SHA-1 when bundled (the SHA-1 is informative). */
   files: [string, number, number, string][];
   /**
    * SHA-1 of the bundle text. The code cache file starts with it: V8 checks a cache only
@@ -91,12 +90,11 @@ export function freshManifest(dir: string, root = repoRoot()): Manifest | null {
     return null;
   }
   if (manifest.format !== BUNDLE_FORMAT) { debug('stale (format)'); return null; }
-  for (const [rel, size, mtime, sha1] of manifest.files) {
-    const file = path.join(root, rel);
-    const st = statSync(file, { throwIfNoEntry: false });
-    if (st === undefined || st.size !== size) { debug(`stale (${rel})`); return null; }
-    // A rebuild rewrites every file: when only the mtime moved, the content decides.
-    if (st.mtimeMs !== mtime && createHash('sha1').update(readFileSync(file)).digest('hex') !== sha1) { debug(`stale (${rel})`); return null; }
+  // Size and mtime only: hashing the modules would cost more than the bundle saves (the first
+  // use of node:crypto alone takes milliseconds), so any rebuild of dist/ makes it stale.
+  for (const [rel, size, mtime] of manifest.files) {
+    const st = statSync(path.join(root, rel), { throwIfNoEntry: false });
+    if (st === undefined || st.size !== size || st.mtimeMs !== mtime) { debug(`stale (${rel})`); return null; }
   }
   return manifest;
 }
