@@ -216,6 +216,7 @@ test('io_uring_setup, io_uring_enter, io_uring_register', async (t) => {
   const r = await runCaptured(src, cover, ['iouring']);
   assert.equal(r.code, 0);
   const fd = res(r, 'io_uring_setup');
+  if (fd < 0) { t.skip(`io_uring_setup refused here (${fd})`); return; }
   const su = one(r, id('PPME_SYSCALL_IO_URING_SETUP_X'));
   assert.deepEqual(su.params.map((p, i) => (i === 0 ? i64(p) : u32(p))),
     [fd, 4, res(r, 'sq_entries'), res(r, 'cq_entries'), 32 /* PPM IORING_SETUP_CLAMP */, 0, 0, res(r, 'features') & 0x7ff]);
