@@ -346,6 +346,17 @@ function cgroupsOf(text: string | null): string[] {
   return out;
 }
 
+/**
+ * A thread's start as ns since the epoch: /proc's starttime counts USER_HZ (100 per second on
+ * Linux, whatever the kernel's HZ) ticks since boot.
+ */
+let bootNs = -1n;
+function startNs(ticks: string | undefined): bigint | undefined {
+  if (ticks === undefined || !/^\d+$/.test(ticks)) return undefined;
+  if (bootNs < 0n) bootNs = BigInt(Math.round((Date.now() - uptime() * 1000) * 1e6));
+  return bootNs + BigInt(ticks) * 10000000n;
+}
+
 function threadEntry(pid: number, tid: number, proc: { args: string[]; env: string[]; exepath: string; cwd: string; root: string; fdlimit: bigint; cgroups: string[]; loginuid: number; exe: ExeFacts | null }, mounts: Map<string, Mount[]>): ProcEntry | null {
   const base = pid === tid ? `/proc/${pid}` : `/proc/${pid}/task/${tid}`;
   const stat = readText(`${base}/stat`);
@@ -397,6 +408,7 @@ function threadEntry(pid: number, tid: number, proc: { args: string[]; env: stri
     capInheritable: hex('CapInh'),
     capPermitted: hex('CapPrm'),
     capEffective: hex('CapEff'),
+    cloneTs: startNs(f[19]),
   };
 }
 

@@ -60,6 +60,8 @@ export interface ProcEntry {
   exeInoMtime?: bigint;
   exeFromMemfd?: boolean;
   exeLowerLayer?: boolean;
+  /** Process start, ns since the epoch (live /proc snapshots only; files do not carry it). */
+  cloneTs?: bigint;
 }
 
 /** scap_fd_type values (FDL entries). */

@@ -901,6 +901,7 @@ export function threadFromProc(p: ProcEntry): ThreadInfo {
   // Current-layout capture headers carry the executable facts (2022 ones leave them unknown).
   if (p.exeIno !== undefined) { t.exeIno = Number(p.exeIno); t.exeInoCtime = p.exeInoCtime ?? 0n; t.exeInoMtime = p.exeInoMtime ?? 0n; }
   if (p.pidnsInitStartTs !== undefined) t.pidnsInitStartTs = p.pidnsInitStartTs;
+  if (p.cloneTs !== undefined) t.cloneTs = p.cloneTs;
   t.exeUpperLayer = p.exeUpperLayer === true; t.exeLowerLayer = p.exeLowerLayer === true; t.exeFromMemfd = p.exeFromMemfd === true;
   return t;
 }

@@ -24,7 +24,8 @@ function field(insp: Inspector, name: string): unknown {
 }
 
 const FIELDS = ['proc.pid', 'proc.exepath', 'proc.exe_ino', 'proc.exe_ino.ctime', 'proc.exe_ino.mtime',
-  'proc.is_exe_writable', 'proc.is_exe_upper_layer', 'proc.is_exe_lower_layer', 'proc.is_exe_from_memfd'] as const;
+  'proc.is_exe_writable', 'proc.is_exe_upper_layer', 'proc.is_exe_lower_layer', 'proc.is_exe_from_memfd',
+  'proc.exe_ino.ctime_duration_proc_start', 'proc.duration'] as const;
 
 test('processes running before the capture carry their executable facts from /proc', { skip: isRoot ? false : 'live capture needs root', timeout: 110_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kes-exefacts-'));
@@ -93,6 +94,13 @@ test('processes running before the capture carry their executable facts from /pr
       assert.equal(row['proc.is_exe_upper_layer'], want.upper, `${path}: upper layer`);
       assert.equal(row['proc.is_exe_lower_layer'], want.lower, `${path}: lower layer`);
       assert.equal(row['proc.is_exe_from_memfd'], false, `${path}: not memfd`);
+      // the start time comes from /proc too: the process started after its file was last
+      // changed (all of these within the last two minutes), and it has been running since
+      const d = row['proc.exe_ino.ctime_duration_proc_start'] as bigint;
+      const started = st.ctimeNs + d;
+      const now = BigInt(Date.now()) * 1000000n;
+      assert.ok(typeof d === 'bigint' && d > 0n && started <= now && now - started < 120_000_000_000n, `${path}: start ${started} (ctime ${st.ctimeNs}, now ${now})`);
+      assert.ok(typeof row['proc.duration'] === 'bigint' && (row['proc.duration'] as bigint) > 0n, `${path}: proc.duration`);
     };
     check(plain, sleepBin, { writable: true, upper: false, lower: false });
     check(asNobody, notMine, { writable: true, upper: false, lower: false }); // its owner
