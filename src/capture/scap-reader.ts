@@ -28,12 +28,8 @@ import { emptyHeader, parseHeaderBlock } from './scap-header.js';
 // took 65-125 ms, page faults; a reused one 1 ms), and a bigger chunk bought no throughput.
 const CHUNK = 512 * 1024;
 
-// Little-endian reads by byte arithmetic for the per-event loop (inlined by V8).
-function rd32(b: Buffer, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-}
-function rd16(b: Buffer, o: number): number {
-  return b[o]! | (b[o + 1]! << 8);
+function dataView(b: Buffer): DataView<ArrayBufferLike> {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
 const DRAIN_OK = 0;
@@ -166,6 +162,8 @@ export class ScapReader {
   private readonly typesBelow: number;
 
   private buf: Buffer;
+  /** DataView over `buf`: one unaligned load per field in optimized code (vs four byte loads). */
+  private dv: DataView<ArrayBufferLike>;
   private start = 0;
   private end = 0;
   /** File (uncompressed) offset of buf[0]. */
@@ -176,6 +174,7 @@ export class ScapReader {
 
   private constructor(private input: ByteInput, readonly path: string, chunk: number, typesBelow: number) {
     this.buf = Buffer.allocUnsafe(chunk);
+    this.dv = dataView(this.buf);
     this.typesBelow = typesBelow;
   }
 
@@ -244,6 +243,7 @@ export class ScapReader {
       const nb = Buffer.allocUnsafe(Math.max(n, this.buf.length * 2));
       this.buf.copy(nb, 0, 0, this.end);
       this.buf = nb;
+      this.dv = dataView(nb);
     }
     while (this.end < n && !this.eof) {
       let got: number;
@@ -377,6 +377,7 @@ export class ScapReader {
    */
   private drain(first: number, onEvent: (ev: EventView) => void): number {
     const b0 = this.buf;
+    const dv = this.dv;
     const view = this.view;
     let s = this.start;
     const e = this.end;
@@ -387,19 +388,19 @@ export class ScapReader {
     let num = this.delivered;
     // Hot loop: plain index arithmetic over the buffered bytes; no allocation per event.
     while (e - s >= 8) {
-      const type = rd32(b0, s);
-      const len = rd32(b0, s + 4);
+      const type = dv.getUint32(s, true);
+      const len = dv.getUint32(s + 4, true);
       if (len > e - s) break;
       let evOff: number, cpu: number, flags = 0, v1 = false;
       switch (type) {
         case BT.EV_V2: case BT.EV_V2_LARGE:
-          evOff = s + 10; cpu = rd16(b0, s + 8); break;
+          evOff = s + 10; cpu = dv.getUint16(s + 8, true); break;
         case BT.EVF_V2: case BT.EVF_V2_LARGE:
-          evOff = s + 14; cpu = rd16(b0, s + 8); flags = rd32(b0, s + 10); break;
+          evOff = s + 14; cpu = dv.getUint16(s + 8, true); flags = dv.getUint32(s + 10, true); break;
         case BT.EV: case BT.EV_INT:
-          evOff = s + 10; cpu = rd16(b0, s + 8); v1 = true; break;
+          evOff = s + 10; cpu = dv.getUint16(s + 8, true); v1 = true; break;
         case BT.EVF:
-          evOff = s + 14; cpu = rd16(b0, s + 8); flags = rd32(b0, s + 10); v1 = true; break;
+          evOff = s + 14; cpu = dv.getUint16(s + 8, true); flags = dv.getUint32(s + 10, true); v1 = true; break;
         default:
           // A non-event block: leave it for the slow path (checks, SHB, header blocks).
           this.countBlocks(lastType, lastCount);
@@ -411,7 +412,7 @@ export class ScapReader {
         this.start = s;
         this.checkLen(type, len, base + s);
       }
-      if (rd32(b0, s + len - 4) !== len) {
+      if (dv.getUint32(s + len - 4, true) !== len) {
         throw this.corrupt(base + s, blockName(type), `block length ${len} does not match its trailer ${b0.readUInt32LE(s + len - 4)}`);
       }
       const bodyEnd = s + len - 4;
