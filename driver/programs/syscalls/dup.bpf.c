@@ -4,8 +4,8 @@
  * for sysdig 0.29.3 get them back as 2022 DUP E/X pairs (src/capture/enter-synth.ts). */
 static __always_inline void fill_dup(struct kes_ev *e, struct pt_regs *r, long ret)
 {
-	store__s64(e, ret);                 /* res */
-	store__s64(e, FDARG(0));            /* oldfd */
+	store__s64(e, ret);                 /* Parameter 1: res (FD) */
+	store__s64(e, FDARG(0));            /* Parameter 2: oldfd (FD) */
 }
 
 KES_EXIT_PROG(dup, KES_SYSCALL_DUP_1_X, KES_SYSCALL_DUP_1_X_NPARAMS, KES_CAT_IO, fill_dup)

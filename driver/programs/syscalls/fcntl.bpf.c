@@ -25,10 +25,10 @@ static __always_inline __u8 flags__fcntl(__u64 cmd)
 
 static __always_inline void fill_fcntl(struct kes_ev *e, struct pt_regs *r, long ret)
 {
-	store__s64(e, ret);                  /* res */
-	store__s64(e, FDARG(0));             /* fd */
-	store__u8(e, flags__fcntl(ARG(1)));  /* cmd */
-	store__u64(e, ARG(2));               /* arg */
+	store__s64(e, ret);                  /* Parameter 1: res (FD) */
+	store__s64(e, FDARG(0));             /* Parameter 2: fd (FD) */
+	store__u8(e, flags__fcntl(ARG(1)));  /* Parameter 3: cmd (ENUMFLAGS8) */
+	store__u64(e, ARG(2));               /* Parameter 4: arg (UINT64) */
 }
 
 KES_EXIT_PROG(fcntl, KES_SYSCALL_FCNTL_X, KES_SYSCALL_FCNTL_X_NPARAMS_ALL, KES_CAT_IO, fill_fcntl)

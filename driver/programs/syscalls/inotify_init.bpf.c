@@ -1,8 +1,8 @@
 /* inotify_init(2) → SYSCALL_INOTIFY_INIT_X (res, flags). */
 static __always_inline void fill_inotify(struct kes_ev *e, struct pt_regs *r, long ret)
 {
-	store__s64(e, ret);
-	store__u8(e, 0);
+	store__s64(e, ret); /* Parameter 1: res (FD) */
+	store__u8(e, 0); /* Parameter 2: flags (UINT8) */
 }
 
 KES_EXIT_PROG(inotify_init, KES_SYSCALL_INOTIFY_INIT_X, KES_SYSCALL_INOTIFY_INIT_X_NPARAMS_ALL, KES_CAT_IPC, fill_inotify)

@@ -12,6 +12,6 @@ static __always_inline void fill_io_uring_setup(struct kes_ev *e, struct pt_regs
 	store__u32(e, flags__io_uring_setup(p.flags));   /* Parameter 5: flags (FLAGS32) */
 	store__u32(e, p.sq_thread_cpu);                  /* Parameter 6: sq_thread_cpu (UINT32) */
 	store__u32(e, p.sq_thread_idle);                 /* Parameter 7: sq_thread_idle (UINT32) */
-	store__u32(e, p.features & 0x7ff);               /* Parameter 8: features (FLAGS32: PPM = Linux bits 0-10) */
+	store__u32(e, p.features & 0x7ff);               /* Parameter 8: features (FLAGS32): PPM = Linux bits 0-10 */
 }
 KES_EXIT_PROG(io_uring_setup, KES_SYSCALL_IO_URING_SETUP_X, KES_SYSCALL_IO_URING_SETUP_X_NPARAMS, KES_CAT_IO, fill_io_uring_setup)

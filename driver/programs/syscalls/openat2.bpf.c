@@ -20,7 +20,7 @@ static __always_inline void fill_openat2(struct kes_ev *e, struct pt_regs *r, lo
 	store__s64(e, FDARG(0));                      /* Parameter 2: dirfd (FD) */
 	store__open_args(e, UPTR(1), how.flags, how.mode); /* Parameters 3-5: name, flags, mode */
 	store__u32(e, flags__resolve(how.resolve));   /* Parameter 6: resolve (FLAGS32) */
-	store__dev_ino(e, extract__fd_file(extract__task(), ret)); /* Parameters 7, 8: dev, ino */
+	store__dev_ino(e, extract__fd_file(extract__task(), ret)); /* Parameters 7-8: dev, ino */
 }
 
 KES_EXIT_PROG(openat2, KES_SYSCALL_OPENAT2_X, KES_SYSCALL_OPENAT2_X_NPARAMS_ALL, KES_CAT_FILE, fill_openat2)

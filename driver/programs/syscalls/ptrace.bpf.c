@@ -41,11 +41,11 @@ static __always_inline void store__dyn_u64(struct kes_ev *e, __u64 v)
 
 static __always_inline void fill_ptrace(struct kes_ev *e, struct pt_regs *r, long ret)
 {
-	store__s64(e, ret);                       /* res */
-	store__dyn_u64(e, ARG(2));                /* addr */
-	store__dyn_u64(e, ARG(3));                /* data */
-	store__u16(e, flags__ptrace(ARG(0)));     /* request */
-	store__s64(e, (__s32)ARG(1));             /* pid */
+	store__s64(e, ret);                       /* Parameter 1: res (ERRNO) */
+	store__dyn_u64(e, ARG(2));                /* Parameter 2: addr (DYN) */
+	store__dyn_u64(e, ARG(3));                /* Parameter 3: data (DYN) */
+	store__u16(e, flags__ptrace(ARG(0)));     /* Parameter 4: request (ENUMFLAGS16) */
+	store__s64(e, (__s32)ARG(1));             /* Parameter 5: pid (PID) */
 }
 
 KES_EXIT_PROG(ptrace, KES_SYSCALL_PTRACE_X, KES_SYSCALL_PTRACE_X_NPARAMS_ALL, KES_CAT_SECURITY, fill_ptrace)

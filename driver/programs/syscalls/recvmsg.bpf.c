@@ -3,12 +3,12 @@ static __always_inline void fill_recvmsg(struct kes_ev *e, struct pt_regs *r, lo
 {
 	struct kes_msg m;
 	extract__msg(UPTR(1), ret, &m);
-	store__s64(e, ret);                                             /* res */
-	store__u32(e, ret > 0 ? ret : 0);                               /* size */
-	store__user_bytes(e, m.iov.iov_base, m.n, kes_snaplen);         /* data: first iovec */
-	store__socktuple(e, extract__sock(FDARG(0)), 0);                /* tuple */
-	store__msgcontrol(e, &m, ret);                                  /* msgcontrol: ancillary data */
-	store__s64(e, FDARG(0));                                        /* fd */
+	store__s64(e, ret);                                             /* Parameter 1: res (ERRNO) */
+	store__u32(e, ret > 0 ? ret : 0);                               /* Parameter 2: size (UINT32) */
+	store__user_bytes(e, m.iov.iov_base, m.n, kes_snaplen);         /* Parameter 3: data (BYTEBUF): first iovec */
+	store__socktuple(e, extract__sock(FDARG(0)), 0);                /* Parameter 4: tuple (SOCKTUPLE) */
+	store__msgcontrol(e, &m, ret);                                  /* Parameter 5: msgcontrol (BYTEBUF): ancillary data */
+	store__s64(e, FDARG(0));                                        /* Parameter 6: fd (FD) */
 }
 
 KES_EXIT_PROG(recvmsg, KES_SOCKET_RECVMSG_X, KES_SOCKET_RECVMSG_X_NPARAMS_ALL, KES_CAT_NET, fill_recvmsg)
