@@ -62,7 +62,8 @@ async function capture(): Promise<Captured> {
   const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
   const root = child.pid!;
   const tree = `proc.pid = ${root} or proc.apid = ${root}`;
-  const src = liveSource({});
+  // environments too (inspect -w leaves them off by default): the execs pass their own
+  const src = liveSource({ captureEnv: true });
   await src.open();
   const w = await ScapWriter.create(file);
   let sawRootExit = false;
