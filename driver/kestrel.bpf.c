@@ -95,6 +95,8 @@
 #include "programs/syscalls/sendmmsg.bpf.c"
 #include "programs/syscalls/sendmsg.bpf.c"
 #include "programs/syscalls/sendto.bpf.c"
+#include "programs/syscalls/setfsgid.bpf.c"
+#include "programs/syscalls/setfsuid.bpf.c"
 #include "programs/syscalls/setgid.bpf.c"
 #include "programs/syscalls/setns.bpf.c"
 #include "programs/syscalls/setpgid.bpf.c"

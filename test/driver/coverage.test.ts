@@ -1,11 +1,12 @@
 // Kernel tests, third batch: brk, mmap, munmap, chown, lchown, fchown, fchownat, mknod, mknodat,
-// socket (type flags), setsockopt, getsockopt, close_range, setreuid, setregid, epoll_create,
-// epoll_create1, pidfd_open, pidfd_getfd, sendmmsg, recvmmsg, recvmsg (msgcontrol),
-// io_uring_setup/enter/register, sendfile, open_by_handle_at, creat (creat_flags), procexit (reaper_tid), clone
-// (pidns_init_start_ts); pipe, eventfd, signalfd, inotify_init, tkill, setgid, accept (the older
-// variants); init_module/finit_module unavailable without module support. Each syscall is triggered by helpers/cover.c, captured live with the
-// real probe, and every parameter is checked against what the syscall returned. One probe
-// load for the file; events are filtered by the helper's pid.
+// socket (type flags), setsockopt, getsockopt, close_range, setreuid, setregid, setfsuid and
+// setfsgid (generic), epoll_create, epoll_create1, pidfd_open, pidfd_getfd, sendmmsg, recvmmsg,
+// recvmsg (msgcontrol), io_uring_setup/enter/register, sendfile, open_by_handle_at, creat
+// (creat_flags), procexit (reaper_tid), clone (pidns_init_start_ts); pipe, eventfd, signalfd,
+// inotify_init, tkill, setgid, accept (the older variants); init_module/finit_module
+// unavailable without module support. Each syscall is triggered by helpers/cover.c, captured
+// live with the real probe, and every parameter is checked against what the syscall returned.
+// One probe load for the file; events are filtered by the helper's pid.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,7 +37,7 @@ before(async () => {
       'mknodat', 'socket', 'setsockopt', 'getsockopt', 'close_range', 'setreuid', 'setregid', 'epoll_create',
       'epoll_create1', 'pidfd_open', 'pidfd_getfd', 'sendmmsg', 'recvmmsg', 'recvmsg', 'io_uring_setup',
       'io_uring_enter', 'io_uring_register', 'sendfile', 'creat', 'open_by_handle_at', 'pipe', 'eventfd', 'signalfd',
-      'inotify_init', 'tkill', 'setgid', 'accept', 'init_module', 'finit_module'],
+      'inotify_init', 'tkill', 'setgid', 'accept', 'init_module', 'finit_module', 'setfsuid', 'setfsgid'],
     snapshot: false,
   });
   await src.open();
@@ -161,7 +162,7 @@ test('socket type flags; setsockopt, getsockopt: level, optname, typed values, o
     [53, 3, BigInt(res(r, 'cookie')), 8], 'SO_COOKIE: PPM 53, UINT64');
 });
 
-test('close_range, setregid, setreuid, epoll_create, epoll_create1', async () => {
+test('close_range, setregid, setreuid, setfsgid, setfsuid (generic), epoll_create, epoll_create1', async () => {
   const r = await runCaptured(src, cover, ['close_range', 'epoll', 'setre']);
   assert.equal(r.code, 0);
   const cr = all(r, id('PPME_SYSCALL_CLOSE_RANGE_X'));
@@ -176,6 +177,9 @@ test('close_range, setregid, setreuid, epoll_create, epoll_create1', async () =>
   const ru = all(r, id('PPME_SYSCALL_SETREUID_X'));
   assert.deepEqual(ru.map((e) => [i64(e.params[0]!), u32(e.params[1]!), u32(e.params[2]!)]),
     [[0, 0xffffffff, 4321], [res(r, 'setreuid_denied'), 0, 0]]);
+  // setfsgid/setfsuid: GENERIC_X with the PPM_SC code and the x86-64 syscall number
+  const gen = all(r, id('PPME_GENERIC_X')).map((e) => [u16(e.params[0]!), u16(e.params[1]!)]);
+  assert.deepEqual(gen, [[136, 123], [135, 122]]);
 });
 
 test('pidfd_open, pidfd_getfd', async () => {

@@ -167,6 +167,8 @@ int main(int argc, char **argv)
 			report("setregid", syscall(SYS_setregid, -1, 4321));
 			report("setreuid", syscall(SYS_setreuid, -1, 4321));
 			report("setreuid_denied", syscall(SYS_setreuid, 0, 0));
+			report("setfsgid", syscall(SYS_setfsgid, 4322));
+			report("setfsuid", syscall(SYS_setfsuid, 4322));
 		} else if (!strcmp(a, "epoll")) {
 			report("epoll_create", syscall(SYS_epoll_create, 7));
 			report("epoll_create1", syscall(SYS_epoll_create1, EPOLL_CLOEXEC));
