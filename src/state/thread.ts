@@ -77,6 +77,9 @@ export class ThreadInfo {
   isMain(): boolean { return this.tid === this.pid; }
 }
 
+/** Slots of ThreadTable's lookup cache (a power of two). */
+const SLOTS = 1024;
+
 export class ThreadTable {
   readonly map = new Map<number, ThreadInfo>();
   /** Upper bound on entries; past it, threads idle for `staleMs` are dropped. */
@@ -89,15 +92,19 @@ export class ThreadTable {
     this.staleMs = staleMs;
   }
 
-  // Consecutive events mostly come from the same thread: remember the last lookup.
-  private lastTid = -2;
-  private lastThread: ThreadInfo | undefined = undefined;
+  // Lookups go through a small direct-mapped cache (slot = tid mod 1024) in front of the Map:
+  // a replay looks a thread up for every event, and scheduler switches alternate between
+  // threads, which defeated the former one-entry cache. Misses (unknown tids) are cached too;
+  // add/remove/purge keep the slots in step with the Map.
+  private readonly slotTid = new Float64Array(SLOTS).fill(-2);
+  private readonly slotThread: (ThreadInfo | undefined)[] = new Array<ThreadInfo | undefined>(SLOTS).fill(undefined);
 
   get(tid: number): ThreadInfo | undefined {
-    if (tid === this.lastTid) return this.lastThread;
+    const i = tid & (SLOTS - 1);
+    if (this.slotTid[i] === tid) return this.slotThread[i];
     const t = this.map.get(tid);
-    this.lastTid = tid;
-    this.lastThread = t;
+    this.slotTid[i] = tid;
+    this.slotThread[i] = t;
     return t;
   }
 
@@ -128,7 +135,8 @@ export class ThreadTable {
     this.map.set(t.tid, t);
     // A reused pid is a new process: the exited one is no longer anybody's parent.
     if (this.exitedParents.size !== 0) this.exitedParents.delete(t.tid);
-    if (t.tid === this.lastTid) this.lastThread = t;
+    const i = t.tid & (SLOTS - 1);
+    if (this.slotTid[i] === t.tid) this.slotThread[i] = t;
   }
 
   remove(tid: number): void {
@@ -142,7 +150,8 @@ export class ThreadTable {
       }
     }
     this.map.delete(tid);
-    if (tid === this.lastTid) this.lastThread = undefined;
+    const i = tid & (SLOTS - 1);
+    if (this.slotTid[i] === tid) this.slotThread[i] = undefined;
   }
 
   get size(): number { return this.map.size; }
@@ -154,8 +163,8 @@ export class ThreadTable {
   maybePurge(nowMs: number): void {
     if (this.map.size < this.maxThreads || nowMs - this.lastPurgeMs < 1000) return;
     this.lastPurgeMs = nowMs;
-    this.lastTid = -2;
-    this.lastThread = undefined;
+    this.slotTid.fill(-2);
+    this.slotThread.fill(undefined);
     for (const [tid, t] of this.map) if (nowMs - t.lastAccessMs > this.staleMs) this.map.delete(tid);
     if (this.map.size >= this.maxThreads) {
       const arr = [...this.map.values()].sort((a, b) => a.lastAccessMs - b.lastAccessMs);

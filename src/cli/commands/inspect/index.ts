@@ -183,6 +183,11 @@ export const command: Command = {
     await src.open();
     const unstop = liveSrc !== null ? liveCli!.stopOn(liveSrc, seconds) : () => {};
     let insp: Inspector | null = null;
+    let typeMask: Uint8Array | null = null;
+    if (filter !== null && filter.evtTypes !== null) {
+      typeMask = new Uint8Array(EVENT_COUNT);
+      for (const t of filter.evtTypes) if (t >= 0 && t < EVENT_COUNT) typeMask[t] = 1;
+    }
     /** Runs the state on one event; true when it passes the filter. */
     const admit = (ev: EventView): boolean => {
       if (insp === null) {
@@ -206,9 +211,9 @@ export const command: Command = {
       const ctx = insp.process(ev);
       let ok = true;
       if (filter !== null) {
-        // A filter that names event types skips the others without evaluating anything.
-        const types = filter.evtTypes;
-        ok = (types === null || (ev.type < EVENT_COUNT && types.has(ev.type))) && filter.match(ctx);
+        // A filter that names event types skips the others without evaluating anything
+        // (a byte per event type: cheaper than the Set lookup on every event).
+        ok = (typeMask === null || (ev.type < EVENT_COUNT && typeMask[ev.type] === 1)) && filter.match(ctx);
       }
       insp.endEvent(ev);
       return ok;
