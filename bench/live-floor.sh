@@ -2,6 +2,8 @@
 # Target A of issue 3: the added cost on a syscall no rule needs, against the tracing floor.
 #
 #   bash bench/live-floor.sh [ROUNDS] [CALLS]        (root, after `npm run setup`)
+#   LOOP="openclose 300000" STATES="none run" bash bench/live-floor.sh 5   (another loop of
+#   bench/live-loop.c, a subset of the states; bench/live-run.sh uses this for (b) and (c))
 #
 # A tight getppid loop (bench/live-loop.c, CPU ns per call) runs, in interleaved rounds, with
 #   none     nothing attached,
@@ -18,6 +20,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
 CALLS=${2:-2000000}
+LOOP=${LOOP:-getppid $CALLS}
+STATES=${STATES:-none floor run inspect}
+has() { [[ " $STATES " == *" $1 "* ]]; }
 TMP=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 gcc -O2 -o "$TMP/live-loop" bench/live-loop.c
@@ -43,35 +48,47 @@ wait_attached() {
   done
   echo "process $1 did not attach" >&2; exit 1
 }
-loop() { "$TMP/live-loop" getppid "$CALLS"; }
+loop() { "$TMP/live-loop" $LOOP; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 : >"$TMP/none.ns"; : >"$TMP/floor.ns"; : >"$TMP/run.ns"; : >"$TMP/inspect.ns"
 for r in $(seq 1 "$ROUNDS"); do
-  wait_quiet; loop >>"$TMP/none.ns"
+  if has none; then wait_quiet; loop >>"$TMP/none.ns"; fi
 
-  wait_quiet
-  "$TMP/floor" "$TMP/floor.bpf.o" >"$TMP/floor.out" </dev/null &
-  FL=$!; wait_attached "$FL" 2
-  wait_quiet "$FL"; loop >>"$TMP/floor.ns"
-  kill "$FL"; wait "$FL" 2>/dev/null || true
+  if has floor; then
+    wait_quiet
+    "$TMP/floor" "$TMP/floor.bpf.o" >"$TMP/floor.out" </dev/null &
+    FL=$!; wait_attached "$FL" 2
+    wait_quiet "$FL"; loop >>"$TMP/floor.ns"
+    kill "$FL"; wait "$FL" 2>/dev/null || true
+  fi
 
-  wait_quiet
-  $KESTREL run -M 600 -o webserver.enabled=false >/dev/null 2>"$TMP/run.err" &
-  K=$!; wait_attached "$K" 60; sleep 1
-  wait_quiet "$K"; loop >>"$TMP/run.ns"
-  kill -INT "$K"; wait "$K" || true
+  if has run; then
+    wait_quiet
+    $KESTREL run -M 600 -o webserver.enabled=false >/dev/null 2>"$TMP/run.err" &
+    K=$!; wait_attached "$K" 60; sleep 1
+    wait_quiet "$K"; loop >>"$TMP/run.ns"
+    kill -INT "$K"; wait "$K" || true
+  fi
 
-  wait_quiet
-  $KESTREL inspect -M 600 -w /dev/null 2>"$TMP/inspect.err" &
-  K=$!; wait_attached "$K" 60; sleep 1
-  wait_quiet "$K"; loop >>"$TMP/inspect.ns"
-  kill -INT "$K"; wait "$K" || true
-  echo "round $r: none $(tail -1 "$TMP/none.ns")  floor $(tail -1 "$TMP/floor.ns")  run $(tail -1 "$TMP/run.ns")  inspect $(tail -1 "$TMP/inspect.ns") ns/call" >&2
+  if has inspect; then
+    wait_quiet
+    $KESTREL inspect -M 600 -w /dev/null 2>"$TMP/inspect.err" &
+    K=$!; wait_attached "$K" 60; sleep 1
+    wait_quiet "$K"; loop >>"$TMP/inspect.ns"
+    kill -INT "$K"; wait "$K" || true
+  fi
+  echo "round $r ($LOOP): none $(tail -1 "$TMP/none.ns")  floor $(tail -1 "$TMP/floor.ns")  run $(tail -1 "$TMP/run.ns")  inspect $(tail -1 "$TMP/inspect.ns")" >&2
 done
-N=$(median <"$TMP/none.ns"); F=$(median <"$TMP/floor.ns"); R=$(median <"$TMP/run.ns"); I=$(median <"$TMP/inspect.ns")
-printf 'getppid CPU ns/call, median of %d interleaved rounds: none %s, floor %s, kestrel run %s, kestrel inspect -w %s\n' "$ROUNDS" "$N" "$F" "$R" "$I"
-printf 'added cost: floor %.0f ns, run %.0f ns (%.2fx the floor), inspect %.0f ns (%.2fx the floor)\n' \
-  "$(echo "$F - $N" | bc -l)" "$(echo "$R - $N" | bc -l)" "$(echo "($R - $N) / ($F - $N)" | bc -l)" \
-  "$(echo "$I - $N" | bc -l)" "$(echo "($I - $N) / ($F - $N)" | bc -l)"
+med() { [ -s "$TMP/$1.ns" ] && median <"$TMP/$1.ns" || echo 0; }
+N=$(med none); F=$(med floor); R=$(med run); I=$(med inspect)
+# One machine-readable line (bench/live-run.sh reads it), then the human summary.
+echo "RESULT loop=${LOOP%% *} rounds=$ROUNDS none=$N floor=$F run=$R inspect=$I"
+ratio() { [ "$(echo "$2 > 0" | bc)" = 1 ] && printf '%.2f' "$(echo "$1 / $2" | bc -l)" || echo n/a; }
+printf '%s, median of %d interleaved rounds (CPU ns per iteration; wall for forkexec): none %s, floor %s, kestrel run %s, kestrel inspect -w %s\n' "$LOOP" "$ROUNDS" "$N" "$F" "$R" "$I"
+if has floor; then
+  printf 'added cost over none: floor %.0f ns, run %.0f ns (%sx the floor), inspect %.0f ns (%sx the floor)\n' \
+    "$(echo "$F - $N" | bc -l)" "$(echo "$R - $N" | bc -l)" "$(ratio "$(echo "$R - $N" | bc -l)" "$(echo "$F - $N" | bc -l)")" \
+    "$(echo "$I - $N" | bc -l)" "$(ratio "$(echo "$I - $N" | bc -l)" "$(echo "$F - $N" | bc -l)")"
+fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

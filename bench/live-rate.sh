@@ -56,7 +56,7 @@ fi
 wait_attached "$K" 40
 sleep 2
 HZ=$(getconf CLK_TCK)
-best=0
+best=0; best_ns=0; best_share=0
 printf '%-8s %10s %10s %8s %10s %12s %10s\n' mode target achieved drops "ns/event" "gen+kes CPU" "RSS MiB"
 for rate in "${RATES[@]}"; do
   read -r e0 d0 < <(counters)
@@ -74,11 +74,12 @@ for rate in "${RATES[@]}"; do
   share=$(echo "($gen_cpu + $kes_s) / ($secs + 2) / 2 * 100" | bc -l)
   printf '%-8s %10s %10s %8d %10.0f %11.0f%% %10s\n' "$MODE" "$rate" "$achieved" "$drops" "$ns_ev" "$share" "$rss"
   if [ "$drops" -eq 0 ]; then
-    [ "$achieved" -gt "$best" ] && best=$achieved
+    if [ "$achieved" -gt "$best" ]; then best=$achieved; best_ns=$ns_ev; best_share=$share; fi
   else
     break
   fi
 done
 kill -INT "$K"; wait "$K" 2>/dev/null || true
 echo "$MODE: highest sustained rate with zero drops: $best events/s ($NPROC generator processes, ${RING_KIB} KiB rings, max RSS $rss MiB)"
+echo "RESULT mode=$MODE best=$best rss_mib=$rss ns_per_event=$(printf '%.0f' "$best_ns") cpu_share=$(printf '%.0f' "$best_share")"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

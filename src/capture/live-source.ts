@@ -40,6 +40,9 @@ export interface LiveSourceOptions {
   strict?: boolean;
   /** First and longest sleep when the rings are empty (default 1 ms, 16 ms). */
   idleMs?: number;
+  /** Sleep before the next drain after a small batch (default 4 ms): fewer, larger batches.
+   * A wakeup costs ~25 µs of CPU on this (virtualized) machine, an event ~0.5 µs. */
+  paceMs?: number;
   maxIdleMs?: number;
   /** nextBatch returns (true, no events) after waiting this long, so callers can check
    * their own deadlines (default 100 ms). */
@@ -183,12 +186,12 @@ export class LiveSource implements EventSource {
     if (probe === null || this.closed) return false;
     const waitMax = this.opts.batchWaitMs ?? 100;
     const maxIdle = this.opts.maxIdleMs ?? 16;
-    // Pace the drains: after a batch that filled less than a quarter of the buffer, wait one
-    // idle step so the next drain takes a real batch instead of spinning on a few events
-    // (the merge holds the last ~2 ms back anyway); after a big one, only let the event loop
-    // run (timers, signals, output pumps) before draining again.
+    // Pace the drains: after a batch that filled less than a quarter of the buffer, sleep
+    // paceMs so the next drain takes a real batch instead of waking up for a few events (the
+    // merge holds the last ~2 ms back anyway); after a big one, only let the event loop run
+    // (timers, signals, output pumps) before draining again.
     if (this.lastBytes > 0) {
-      if (this.lastBytes < this.buf.length >> 2) await sleep(this.opts.idleMs ?? 1);
+      if (this.lastBytes < this.buf.length >> 2) await sleep(this.opts.paceMs ?? 4);
       else await yieldLoop();
     }
     let waited = 0;
