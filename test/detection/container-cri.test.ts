@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID, randomBytes } from 'node:crypto';
 import { Kestrel } from './harness.js';
 import { CriEngine } from '../../src/containers/cri.js';
-import { IMG, setupRuntimes, releaseRuntimes, kestrelArgs, expectOnce, rulesOf, type Runtimes } from './container-kit.js';
+import { IMG, setupRuntimes, releaseRuntimes, kestrelArgs, expectOnce, rulesOf, seenAt, type Runtimes } from './container-kit.js';
 
 const RUN = randomBytes(3).toString('hex');
 const NS = `kestrel-e2e-${RUN}`;
@@ -147,10 +147,13 @@ let priv: Pod | null = null;
 test('CRI: privileged pod container started, then mount in it; the sandbox raises nothing', async (t) => {
   if (rt.skip) return t.skip(rt.skip);
   priv = await runPod(`priv-${RUN}`, true);
+  const t0 = Date.now();
   const c = await startContainer(priv, 'root', ['sleep', '600'], { privileged: true });
+  const ran = Date.now();
   await expectOnce(k!, 'Privileged container started', { ...c, cmdline: 'sleep 600' }, (a) => {
     assert.equal(a.output_fields['container.type'], 'containerd');
   });
+  t.diagnostic(`'Privileged container started' seen ${seenAt - ran} ms after StartContainer returned (create+start ${ran - t0} ms)`);
   await exec(c, ['sh', '-c', 'mkdir -p /m && mount -t tmpfs none /m']);
   await expectOnce(k!, 'Mount or debugfs in privileged container', { ...c });
   assert.deepEqual(rulesOf(k!, c.id), ['Mount or debugfs in privileged container', 'Privileged container started']);

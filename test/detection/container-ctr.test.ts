@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Kestrel } from './harness.js';
-import { IMG, setupRuntimes, releaseRuntimes, kestrelArgs, expectOnce, rulesOf, type Runtimes } from './container-kit.js';
+import { IMG, setupRuntimes, releaseRuntimes, kestrelArgs, expectOnce, rulesOf, seenAt, type Runtimes } from './container-kit.js';
 
 // Container names are the ids here: they must differ in their first 12 characters.
 const RUN = randomBytes(3).toString('hex');
@@ -108,10 +108,13 @@ test('ctr: terminal shell in a container (ctr task exec -t)', async (t) => {
 
 test('ctr: privileged container started, then mount in it', async (t) => {
   if (rt.skip) return t.skip(rt.skip);
+  const t0 = Date.now();
   const c = run(`k${RUN}-priv`, ['--privileged'], ['sleep', '600']);
+  const ran = Date.now();
   await expectOnce(k!, 'Privileged container started', { ...c, cmdline: 'sleep 600' }, (a) => {
     assert.equal(a.output_fields['container.type'], 'containerd');
   });
+  t.diagnostic(`'Privileged container started' seen ${seenAt - ran} ms after ctr run -d returned (${ran - t0} ms)`);
   exec(c.name, ['sh', '-c', 'mkdir -p /m && mount -t tmpfs none /m']);
   await expectOnce(k!, 'Mount or debugfs in privileged container', { ...c });
   assert.deepEqual(rulesOf(k!, c.id), ['Mount or debugfs in privileged container', 'Privileged container started']);

@@ -86,6 +86,9 @@ export function alertsOf(k: Kestrel, id: string): AlertJson[] {
   return k.alerts.filter((a) => a.output_fields['container.id'] === id);
 }
 
+/** When the last expectOnce() saw its alert arrive (Date.now()), for latency diagnostics. */
+export let seenAt = 0;
+
 const isNA = (v: unknown): boolean => v === null || v === undefined || v === '' || v === '<NA>';
 
 /**
@@ -95,6 +98,7 @@ const isNA = (v: unknown): boolean => v === null || v === undefined || v === '' 
 export async function expectOnce(k: Kestrel, rule: string, want: Expect, extra?: (a: AlertJson) => void): Promise<AlertJson> {
   const pred = (): boolean => alertsOf(k, want.id).some((a) => a.rule === rule);
   const ok = await k.waitFor(pred, 60_000);
+  seenAt = Date.now();
   // A duplicate would come within the probe's batching delay (and a container event's wait).
   await new Promise((r) => setTimeout(r, 1500));
   const mine = alertsOf(k, want.id).filter((a) => a.rule === rule);

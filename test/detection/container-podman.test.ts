@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Kestrel, session } from './harness.js';
-import { IMG, setupRuntimes, releaseRuntimes, kestrelArgs, expectOnce, rulesOf, hostActions, assertNoContainerRule, type Runtimes } from './container-kit.js';
+import { IMG, setupRuntimes, releaseRuntimes, kestrelArgs, expectOnce, rulesOf, seenAt, hostActions, assertNoContainerRule, type Runtimes } from './container-kit.js';
 
 const RUN = randomBytes(3).toString('hex');
 const W = mkdtempSync('/var/lib/kestrel-ctr-e2e-');
@@ -99,10 +99,13 @@ test('podman: terminal shell in a container (podman exec -t)', async (t) => {
 test('podman: privileged container started, then mount in it', async (t) => {
   if (rt.skip) return t.skip(rt.skip);
   const name = `kc-pod-priv-${RUN}`;
+  const t0 = Date.now();
   const id = run(name, ['--privileged'], ['sleep', '600']);
+  const ran = Date.now();
   await expectOnce(k!, 'Privileged container started', { id, name, cmdline: 'sleep 600' }, (a) => {
     assert.equal(a.output_fields['container.type'], 'podman');
   });
+  t.diagnostic(`'Privileged container started' seen ${seenAt - ran} ms after podman run -d returned (${ran - t0} ms)`);
   exec(name, ['sh', '-c', 'mkdir -p /m && mount -t tmpfs none /m']);
   await expectOnce(k!, 'Mount or debugfs in privileged container', { id, name });
   assert.deepEqual(rulesOf(k!, id), ['Mount or debugfs in privileged container', 'Privileged container started']);
