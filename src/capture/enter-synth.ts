@@ -16,12 +16,14 @@ import { EventView, EVENT_HEADER_SIZE } from '../events/event-view.js';
 /** For an exit type: the enter type and, per enter param, the exit param index (or -1). */
 interface Plan {
   enterType: number;
+  /** A process-creating call (no enter on the child's side). */
+  child: boolean;
   from: Int8Array;
   /** Per enter param: an exit param to use when `from` is empty (or -1). */
   alt: Int8Array;
 }
 
-const NO_PLAN: Plan = { enterType: -1, from: new Int8Array(0), alt: new Int8Array(0) };
+const NO_PLAN: Plan = { enterType: -1, child: false, from: new Int8Array(0), alt: new Int8Array(0) };
 
 /**
  * Stand-ins for an enter parameter the probe could not read. execve's filename is read from
@@ -35,9 +37,18 @@ const ALT: Readonly<Record<string, string>> = { filename: 'trusted_exepath' };
 /** Current-table exits the probe writes for fidelity, and the 2022 pair they become in files. */
 const DUP_1_X = 367, DUP2_X = 363, DUP3_X = 365, BPF_2_X = 369;
 const DUP_E = 124, DUP_X = 125, BPF_E = 296, BPF_X = 297;
+const EXECVEAT_X = 331;
+
+/**
+ * Exits of the process-creating calls: the child returns from them without having entered,
+ * so its side (res 0) gets no enter event, as drivers record it. An enter there would make
+ * sinsp create the child as an unknown thread before the parent's exit describes it (a vfork
+ * child runs first), and the child would stay "<NA>".
+ */
+const CHILD_SIDE = new Set(['clone', 'fork', 'vfork', 'clone3']);
 
 export class EnterSynth {
-  private readonly legacyBuf = [Buffer.alloc(256), Buffer.alloc(256)];
+  private readonly legacyBuf = [Buffer.alloc(8192), Buffer.alloc(8192)];
   private readonly legacyViews = [new EventView(), new EventView()];
 
   /** Writes an event (header from `like`, the given type and params) into legacyBuf[slot]. */
@@ -111,10 +122,25 @@ export class EnterSynth {
         const a = ALT[q.name];
         if (a !== undefined) alt[i] = xNames.indexOf(a);
       });
-      p = { enterType: exitType - 1, from, alt };
+      p = { enterType: exitType - 1, child: CHILD_SIDE.has(x.name), from, alt };
     }
     this.plans[exitType] = p;
     return p;
+  }
+
+  /**
+   * execveat's enter (dirfd, pathname, AT_* flags): the exit carries none of them (its own
+   * `flags` are the PPM_EXE_* bits, not AT_* ones). With the resolved executable path it is
+   * written as the equivalent call execveat(AT_FDCWD, path, 0); without it, all empty.
+   */
+  private execveatEnter(exit: EventView): EventView | null {
+    const x = EVENTS[exit.type]!;
+    const ti = [...x.params, ...x.appended].findIndex((q) => q.name === 'trusted_exepath');
+    const at = (i: number) => exit.buf.subarray(exit.poff[i]!, exit.poff[i]! + exit.plen[i]!);
+    if (ti < 0 || ti >= exit.nparams || exit.plen[ti]! <= 1) return this.build(0, exit, EXECVEAT_X - 1, 1n, [Buffer.alloc(0), Buffer.alloc(0), Buffer.alloc(0)]);
+    const dirfd = Buffer.alloc(8);
+    dirfd.writeBigInt64LE(-100n);
+    return this.build(0, exit, EXECVEAT_X - 1, 1n, [dirfd, Buffer.from(at(ti)), Buffer.alloc(4)]);
   }
 
   /** The exit parameter that fills enter parameter i (-1: none): the stand-in when empty. */
@@ -136,6 +162,8 @@ export class EnterSynth {
   enterFor(exit: EventView): EventView | null {
     const plan = this.plan(exit.type);
     if (plan.enterType < 0) return null;
+    if (plan.child && exit.nparams > 0 && exit.plen[0] === 8 && exit.buf.readBigInt64LE(exit.poff[0]!) === 0n) return null;
+    if (exit.type === EXECVEAT_X) return this.execveatEnter(exit);
     const n = plan.from.length;
     let size = EVENT_HEADER_SIZE + 2 * n;
     for (let i = 0; i < n; i++) {

@@ -80,7 +80,22 @@ function exeline(t: ThreadInfo): string {
   return t.exe + ' ' + t.args.join(' ');
 }
 
-/** Ancestor n of t (0 = t itself), following the parent chain through main threads. */
+/**
+ * The parent as sinsp 0.29.3 looks it up: a thread's parent is the thread that created it
+ * (its ptid), a process's the main thread of its parent process.
+ */
+function parentOf(c: C, t: ThreadInfo): ThreadInfo | undefined {
+  if (t.tid !== t.pid && t.ptid > 0) {
+    const p = c.inspector.threads.get(t.ptid);
+    if (p) return p;
+  }
+  return c.inspector.threads.parent(t);
+}
+
+/**
+ * Ancestor n of t (0 = t itself), following the parent chain through main threads (sinsp
+ * starts proc.aname/apid at the main thread, unlike proc.pname).
+ */
 function ancestor(c: C, t: ThreadInfo, n: number): ThreadInfo | null {
   let cur: ThreadInfo | undefined = main(c, t);
   for (let i = 0; i < n && cur; i++) {
@@ -443,10 +458,10 @@ f('proc.cmdline', 'string', 'full process command line, i.e. proc.name + proc.ar
 f('proc.exeline', 'string', 'full process command line, with exe as first argument, i.e. proc.exe + proc.args', T((c, t) => exeline(t)));
 f('proc.cwd', 'string', 'the current working directory of the event', T((c, t) => main(c, t).cwd));
 f('proc.ppid', 'int64', 'the pid of the parent of the process generating the event', T((c, t) => main(c, t).ptid));
-f('proc.pname', 'string', 'the name (excluding the path) of the parent of the process', T((c, t) => c.inspector.threads.parent(t)?.comm ?? null));
-f('proc.pcmdline', 'string', 'the full command line (proc.name + proc.args) of the parent of the process', T((c, t) => { const p = c.inspector.threads.parent(t); return p ? cmdline(p) : null; }));
-f('proc.pexe', 'string', 'the first command line argument of the parent process', T((c, t) => c.inspector.threads.parent(t)?.exe ?? null));
-f('proc.pexepath', 'string', 'the full executable path of the parent process', T((c, t) => c.inspector.threads.parent(t)?.exepath ?? null));
+f('proc.pname', 'string', 'the name (excluding the path) of the parent of the process', T((c, t) => parentOf(c, t)?.comm ?? null));
+f('proc.pcmdline', 'string', 'the full command line (proc.name + proc.args) of the parent of the process', T((c, t) => { const p = parentOf(c, t); return p ? cmdline(p) : null; }));
+f('proc.pexe', 'string', 'the first command line argument of the parent process', T((c, t) => parentOf(c, t)?.exe ?? null));
+f('proc.pexepath', 'string', 'the full executable path of the parent process', T((c, t) => parentOf(c, t)?.exepath ?? null));
 f('proc.apid', 'int64', 'the pid of one of the process ancestors (proc.apid[1] = parent); without index: any ancestor', T((c, t, a) => (typeof a === 'number' ? ancestor(c, t, a)?.pid ?? null : ancestors(c, t, (x) => x.pid))), { arg: 'optional', argKind: 'index' });
 f('proc.aname', 'string', 'the name of one of the process ancestors (proc.aname[1] = parent); without index: any ancestor', T((c, t, a) => (typeof a === 'number' ? ancestor(c, t, a)?.comm ?? null : ancestors(c, t, (x) => x.comm))), { arg: 'optional', argKind: 'index' });
 f('proc.aexe', 'string', 'the first command line argument of one of the process ancestors', T((c, t, a) => (typeof a === 'number' ? ancestor(c, t, a)?.exe ?? null : ancestors(c, t, (x) => x.exe))), { arg: 'optional', argKind: 'index' });
@@ -459,13 +474,14 @@ f('proc.loginshellid', 'int64', 'the pid of the oldest shell among the ancestors
   }
   return id;
 }));
-f('proc.duration', 'reltime', 'number of nanoseconds since the process started', T((c, t) => { const m = main(c, t); return m.cloneTs === 0n ? null : ts(c) - m.cloneTs; }));
+f('proc.duration', 'reltime', 'number of nanoseconds since the process started', T((c, t) => (t.cloneTs === 0n ? null : ts(c) - t.cloneTs))); // the thread's own start (sinsp)
 f('proc.fdopencount', 'uint64', 'number of open FDs for the process', T((c, t) => t.fds.size));
 f('proc.fdlimit', 'int64', 'maximum number of FDs the process can open', T((c, t) => main(c, t).fdlimit));
 f('proc.fdusage', 'double', 'the ratio between open FDs and maximum available FDs for the process', T((c, t) => { const m = main(c, t); return m.fdlimit > 0 ? (t.fds.size * 100) / m.fdlimit : null; }));
-f('proc.vmsize', 'uint64', 'total virtual memory for the process (as kb)', T((c, t) => main(c, t).vmsizeKb));
-f('proc.vmrss', 'uint64', 'resident non-swapped memory for the process (as kb)', T((c, t) => main(c, t).vmrssKb));
-f('proc.vmswap', 'uint64', 'swapped memory for the process (as kb)', T((c, t) => main(c, t).vmswapKb));
+// sinsp 0.29.3 reads these from the event's thread (a thread's own last reading)
+f('proc.vmsize', 'uint64', 'total virtual memory for the process (as kb)', T((c, t) => t.vmsizeKb));
+f('proc.vmrss', 'uint64', 'resident non-swapped memory for the process (as kb)', T((c, t) => t.vmrssKb));
+f('proc.vmswap', 'uint64', 'swapped memory for the process (as kb)', T((c, t) => t.vmswapKb));
 f('proc.sid', 'int64', 'the session id of the process generating the event', T((c, t) => t.sid));
 f('proc.sname', 'string', 'the name of the current process\'s session leader', T((c, t) => c.inspector.threads.get(t.sid)?.comm ?? null));
 f('proc.is_sid_leader', 'bool', 'true if this process is the leader of the process session', T((c, t) => t.sid === t.pid));

@@ -784,13 +784,15 @@ export class Inspector {
     }
     const c = new ThreadInfo();
     c.tid = childTid;
+    // The parent tid as sinsp keeps it: the calling thread (a new thread's parent is the
+    // thread that created it); from the child's side, the process for a thread.
     if (res === 0) {
       c.pid = int(ev, P.pid[type], childTid);
-      c.ptid = int(ev, P.ptid[type], -1);
+      c.ptid = (flags & CL_CLONE_THREAD) !== 0 ? c.pid : int(ev, P.ptid[type], -1);
     } else {
       const ppid = int(ev, P.pid[type], parent ? parent.pid : -1);
       c.pid = (flags & CL_CLONE_THREAD) !== 0 ? ppid : childTid;
-      c.ptid = (flags & CL_CLONE_THREAD) !== 0 ? int(ev, P.ptid[type], -1) : ppid;
+      c.ptid = ev.tid;
     }
     c.comm = P.comm[type] >= 0 && P.comm[type] < ev.nparams ? str(ev, P.comm[type]) : basename(str(ev, P.exe[type]));
     c.exe = str(ev, P.exe[type]);

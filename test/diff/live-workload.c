@@ -17,7 +17,10 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -212,6 +215,64 @@ static void unix_sockets(const char *dir)
 	unlink(a.sun_path);
 }
 
+static void *thread_main(void *arg)
+{
+	/* threads share the fd table: an fd opened here is the process's */
+	int f = open("/etc/hostname", O_RDONLY);
+	char b[64];
+	if (f >= 0) {
+		if (read(f, b, sizeof(b)) < 0)
+			failures++;
+		close(f);
+	} else {
+		failures++;
+	}
+	return arg;
+}
+
+static void threads(void)
+{
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		check(pthread_create(&t[i], NULL, thread_main, NULL) == 0, "pthread_create");
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+}
+
+/* vfork + exec, execveat on an O_PATH fd, and a program run from a memfd (fexecve) */
+static void other_execs(void)
+{
+	char *argv[] = { "true", NULL };
+	char *envp[] = { "LIVE_DIFF=other", NULL };
+	pid_t c = vfork();
+	if (c == 0) {
+		execve("/bin/true", argv, envp);
+		_exit(127);
+	}
+	wait_all();
+	c = fork();
+	if (c == 0) {
+		int f = open("/bin/true", O_PATH | O_CLOEXEC);
+		syscall(SYS_execveat, f, "", argv, envp, AT_EMPTY_PATH);
+		_exit(127);
+	}
+	wait_all();
+	c = fork();
+	if (c == 0) {
+		int m = memfd_create("live-true", MFD_CLOEXEC);
+		int src = open("/bin/true", O_RDONLY);
+		char b[65536];
+		ssize_t n;
+		while ((n = read(src, b, sizeof(b))) > 0)
+			if (write(m, b, n) != n)
+				_exit(3);
+		close(src);
+		fexecve(m, argv, envp);
+		_exit(127);
+	}
+	wait_all();
+}
+
 static void exec_child(const char *path, char *const argv[], char *const envp[])
 {
 	pid_t c = fork();
@@ -292,6 +353,8 @@ int main(int argc, char **argv)
 		exec_child("/bin/cat", b, e);
 	}
 	tree(4, dir);
+	threads();
+	other_execs();
 	creds(dir);
 	printf("done %d\n", failures);
 	fflush(stdout);
