@@ -7,7 +7,9 @@
 #   (b) an openat+close loop and (c) a fork+execve(/bin/true)+wait loop, without and with
 #       `kestrel run`                                               (bench/live-floor.sh)
 #   (d) the highest sustained event rate with zero drops, `kestrel run` and `kestrel inspect
-#       -w FILE`, multi-process generator; (e) kestrel's RSS meanwhile (bench/live-rate.sh)
+#       -w FILE`, multi-process generator; (e) kestrel's RSS meanwhile (bench/live-rate.sh);
+#       and how fast `kestrel run` drains a 1M-event backlog (bench/live-backlog.sh): the
+#       generator shares the 2 CPUs with kestrel and is the limit of the sustained figure
 #
 #   bash bench/live-run.sh [ROUNDS]          (root, after `npm run setup`; ~15 min at 5 rounds)
 #
@@ -34,6 +36,8 @@ C=$(LOOP="forkexec 300" STATES="none run" bash bench/live-floor.sh "$ROUNDS" | t
 echo "== (d), (e) rate with zero drops" >&2
 D1=$(bash bench/live-rate.sh run "$NPROC" "$EVENTS" | tee -a "$LOG" | grep '^RESULT')
 D2=$(bash bench/live-rate.sh inspect "$NPROC" "$EVENTS" | tee -a "$LOG" | grep '^RESULT')
+echo "== (d) consumer capacity: a 1M-event backlog" >&2
+D3=$(bash bench/live-backlog.sh 1000000 | tee -a "$LOG" | grep '^RESULT')
 sed -n '/^RESULT/!p' "$LOG" >&2
 
 an=$(field none "$A"); af=$(field floor "$A"); ar=$(field run "$A"); ai=$(field inspect "$A")
@@ -49,6 +53,8 @@ printf '| (b) `openat`+`close` loop (2 captured events per iteration), CPU ns/it
 printf '| (c) `fork`+`execve(/bin/true)`+`wait` loop, wall µs/iteration without → with `kestrel run` | %.0f → %.0f µs (%sx) | `bash bench/live-run.sh` (c) |\n' "$(echo "$cn / 1000" | bc -l)" "$(echo "$cr / 1000" | bc -l)" "$(ratio "$cr" "$cn")"
 printf '| (d) highest sustained event rate with zero drops (%s processes making `close(-1)`, 8 MiB ring per CPU): `kestrel run` (default rules) / `kestrel inspect -w FILE` | %s / %s events/s (kestrel CPU per event %s / %s ns; generator + kestrel used %s%% / %s%% of the 2 CPUs) | `bash bench/live-run.sh` (d) |\n' \
   "$NPROC" "$(field best "$D1")" "$(field best "$D2")" "$(field ns_per_event "$D1")" "$(field ns_per_event "$D2")" "$(field cpu_share "$D1")" "$(field cpu_share "$D2")"
+printf '| (d) consumer capacity: `kestrel run` (default rules) draining a backlog of 1M events left in its rings while it was stopped | %s events/s, %s ns CPU per event, %s drops | `bash bench/live-backlog.sh` |\n' \
+  "$(field rate "$D3")" "$(field ns_per_event "$D3")" "$(field drops "$D3")"
 printf '| (e) kestrel max RSS during (d): `kestrel run` / `kestrel inspect -w` | %s / %s MiB | `bash bench/live-run.sh` (e) |\n' "$(field rss_mib "$D1")" "$(field rss_mib "$D2")"
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
