@@ -70,6 +70,23 @@ export class CriEngine implements MetadataEngine {
     return unary<T>(this.rpc(), method, req, timeoutMs);
   }
 
+  /**
+   * Whether a pod's sandbox (pause) container runs privileged (a pod with a privileged
+   * container gets a privileged sandbox): from the verbose sandbox status, as for containers.
+   * Asked only for the sandbox container itself; failures leave it unknown.
+   */
+  private async sandboxPrivileged(id: string, info: ContainerInfo, deadline: number): Promise<void> {
+    const r = await this.call<{ info: Record<string, string> }>('podSandboxStatus', { podSandboxId: id, verbose: true }, Math.max(50, deadline - Date.now()));
+    const raw = r.ok ? r.value.info?.['info'] : undefined;
+    if (typeof raw !== 'string' || raw.length > this.o.maxBytes) return;
+    try {
+      const vi = asObj(JSON.parse(raw));
+      const sc = getObj(getObj(getObj(vi, 'config'), 'linux'), 'security_context');
+      const priv = getBool(sc, 'privileged') ?? getBool(vi, 'privileged');
+      if (priv !== null) info.privileged = priv;
+    } catch { /* optional */ }
+  }
+
   private async sandbox(id: string, deadline: number): Promise<CriSandboxStatus | null> {
     const hit = this.sandboxes.get(id);
     if (hit && Date.now() - hit.at < SANDBOX_TTL_MS) return hit.status;
@@ -94,6 +111,7 @@ export class CriEngine implements MetadataEngine {
           info.podSandboxId = sb.id;
           info.name = sb.metadata?.name ?? '';
           applySandbox(info, sb, this.o.labelMaxLen);
+          await this.sandboxPrivileged(sb.id, info, deadline);
           await this.finish(info, deadline);
           return OK;
         }

@@ -8,7 +8,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID, randomBytes } from 'node:crypto';
 import { Kestrel } from './harness.js';
+import { readFileSync } from 'node:fs';
 import { CriEngine } from '../../src/containers/cri.js';
+import { ContainerManager } from '../../src/containers/manager.js';
 import { IMG, setupRuntimes, releaseRuntimes, kestrelArgs, expectOnce, rulesOf, seenAt, type Runtimes } from './container-kit.js';
 
 const RUN = randomBytes(3).toString('hex');
@@ -157,6 +159,16 @@ test('CRI: privileged pod container started, then mount in it; the sandbox raise
   await exec(c, ['sh', '-c', 'mkdir -p /m && mount -t tmpfs none /m']);
   await expectOnce(k!, 'Mount or debugfs in privileged container', { ...c });
   assert.deepEqual(rulesOf(k!, c.id), ['Mount or debugfs in privileged container', 'Privileged container started']);
+  // The sandbox is privileged too (the pod has a privileged container): only the start rules'
+  // sandbox exclusion keeps it out.
+  const sb = await call<{ info: Record<string, string> }>('podSandboxStatus', { podSandboxId: priv.id, verbose: true });
+  const sbPid = (JSON.parse(sb.info['info']!) as { pid: number }).pid;
+  const m = new ContainerManager({ podman: false, docker: false, cri: [rt.env['containerd_sock']!], containerd: false });
+  try {
+    const sbInfo = await m.whenReady(m.refFor(readFileSync(`/proc/${sbPid}/cgroup`, 'utf8').trim().split('\n')), 10_000);
+    assert.equal(sbInfo?.isPodSandbox, true);
+    assert.equal(sbInfo?.privileged, true);
+  } finally { m.close(); }
   assert.deepEqual(rulesOf(k!, priv.id.slice(0, 12)), [], 'the privileged pod\'s sandbox (pause) container');
 });
 
