@@ -32,6 +32,9 @@ export class EventView {
   dumpFlags = 0;
   /** Sequence number, 1-based, assigned by the source (sysdig's evt.num). */
   num = 0;
+  /** Low and high u32 halves of the timestamp (the state's per-event clock without BigInt). */
+  tsLo = 0;
+  tsHi = 0;
   /** Absolute offset in `buf` of each parameter's bytes, and its length (see `poff`/`plen`). */
   private readonly offs = new Int32Array(MAX_PARAMS);
   private readonly lens = new Int32Array(MAX_PARAMS);
@@ -76,6 +79,8 @@ export class EventView {
     // which validates its offset on every call. Bounds are checked above.
     let dv = this.dv;
     if (this.dvBuf !== buf) { dv = this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength); this.dvBuf = buf; }
+    this.tsLo = dv.getUint32(off, true);
+    this.tsHi = dv.getUint32(off + 4, true);
     this.tid = dv.getInt32(off + 12, true) * 4294967296 + dv.getUint32(off + 8, true);
     const len = dv.getUint32(off + 16, true);
     const type = dv.getUint16(off + 20, true);

@@ -224,11 +224,8 @@ export class Inspector {
     if (this.pendingFd >= 0) { this.pendingFdTable!.remove(this.pendingFd); this.pendingFd = -1; this.pendingFdTable = null; }
     if (this.pendingThread >= 0) { this.threads.remove(this.pendingThread); this.pendingThread = -1; }
 
-    // The timestamp as two u32 halves: no BigInt on the hot path (they allocate).
-    // (byte arithmetic: Buffer.readUInt32LE validates its offset on every call)
-    const eb = ev.buf, eo = ev.off;
-    const tsLo = (eb[eo]! | (eb[eo + 1]! << 8) | (eb[eo + 2]! << 16) | (eb[eo + 3]! << 24)) >>> 0;
-    const tsHi = (eb[eo + 4]! | (eb[eo + 5]! << 8) | (eb[eo + 6]! << 16) | (eb[eo + 7]! << 24)) >>> 0;
+    // The timestamp as two u32 halves, read by EventView.load: no BigInt on the hot path.
+    const tsLo = ev.tsLo, tsHi = ev.tsHi;
     const nowMs = tsHi * 4294.967296 + tsLo / 1e6;
     const type = ev.type;
     // evt.reltime counts from the first event that is not a container event (those may carry ts 0).
