@@ -7,18 +7,27 @@
 import { EVENT_COUNT, PARAM_START, PARAM_NAME, PARAM_TYPE, EVENT_NPARAMS_2022 } from '../events/generated/event-table.js';
 import type { EventView } from '../events/event-view.js';
 
-const indexCache = new Map<string, Int8Array>();
+let indexCache: Map<string, Int8Array> | null = null;
 
 /** Index of parameter `name` in each event type (2022 params first, then appended), -1 if absent. */
 export function paramIndexTable(name: string): Int8Array {
-  let t = indexCache.get(name);
-  if (t) return t;
-  t = new Int8Array(EVENT_COUNT).fill(-1);
-  for (let ty = 0; ty < EVENT_COUNT; ty++) {
-    const s = PARAM_START[ty], e = PARAM_START[ty + 1];
-    for (let i = s; i < e; i++) if (PARAM_NAME[i] === name) { t[ty] = i - s; break; }
+  // Every name's table in one pass over the parameter list, on first use (the state asks for
+  // ~55 names at start-up: one scan per name cost ~70k string comparisons, run cold).
+  if (indexCache === null) {
+    const cache = new Map<string, Int8Array>();
+    for (let ty = 0; ty < EVENT_COUNT; ty++) {
+      const s = PARAM_START[ty], e = PARAM_START[ty + 1];
+      for (let i = s; i < e; i++) {
+        const n = PARAM_NAME[i];
+        let t = cache.get(n);
+        if (t === undefined) { t = new Int8Array(EVENT_COUNT).fill(-1); cache.set(n, t); }
+        if (t[ty] === -1) t[ty] = i - s;
+      }
+    }
+    indexCache = cache;
   }
-  indexCache.set(name, t);
+  let t = indexCache.get(name);
+  if (t === undefined) { t = new Int8Array(EVENT_COUNT).fill(-1); indexCache.set(name, t); }
   return t;
 }
 
