@@ -55,8 +55,8 @@ export function buildBundle(outDir = path.join(repoRoot(), 'dist', 'inspect-bund
     const bytes = readFileSync(abs);
     files.push([rel, st.size, st.mtimeMs, createHash('sha1').update(bytes).digest('hex')]);
     let src = bytes.toString('utf8');
-    // import.meta is ES-module-only syntax: each module gets its own URL as a parameter.
-    src = src.replace(/\bimport\.meta\.url\b/g, '__kestrel_meta_url');
+    // import.meta is ES-module-only syntax: each module gets a function returning its URL.
+    src = src.replace(/\bimport\.meta\.url\b/g, '__kestrel_meta_url()');
     if (/\bimport\.meta\b/.test(src)) throw new Error(`bundle: ${rel} uses import.meta beyond .url`);
     const out = ts.transpileModule(src, {
       fileName: rel,

@@ -23,7 +23,7 @@ export const BUNDLE_FILE = 'inspect.cjs';
 export const MANIFEST_FILE = 'manifest.json';
 export const CACHE_FILE = 'inspect.cache';
 /** Bumped when the bundle's wrapper format changes. */
-export const BUNDLE_FORMAT = 1;
+export const BUNDLE_FORMAT = 2;
 
 /** The repository root (this file is dist/src/cli/commands/inspect/bundle-load.js). */
 export function repoRoot(): string {
@@ -42,7 +42,7 @@ export interface Manifest {
   sha1: string;
 }
 
-type Defs = Record<string, (exports: object, require: (s: string) => unknown, module: { exports: object }, filename: string, dirname: string, metaUrl: string) => void>;
+type Defs = Record<string, (exports: object, require: (s: string) => unknown, module: { exports: object }, filename: string, dirname: string, metaUrl: () => string) => void>;
 
 /** Why the bundle was not used (or 'used'), for tests and KESTREL_BUNDLE_DEBUG. */
 export let bundleStatus = 'not tried';
@@ -56,6 +56,8 @@ function debug(msg: string): void {
 function host(root: string): (defs: Defs) => (id: string) => unknown {
   return (defs) => {
     const cache = new Map<string, { exports: object }>();
+    /** One require for node: builtins (they resolve the same from every module). */
+    let builtin: NodeJS.Require | null = null;
     const load = (id: string): unknown => {
       const hit = cache.get(id);
       if (hit !== undefined) return hit.exports;
@@ -64,16 +66,18 @@ function host(root: string): (defs: Defs) => (id: string) => unknown {
       const m = { exports: {} };
       cache.set(id, m);
       const file = path.join(root, id);
-      const outside = createRequire(file);
+      // Built lazily: most modules require only bundled modules and builtins.
+      let outside: NodeJS.Require | null = null;
       const req = (spec: string): unknown => {
         if (defs[spec] !== undefined) return load(spec);
         if (spec.startsWith('.')) {
           const target = path.posix.normalize(path.posix.join(path.posix.dirname(id), spec));
           if (defs[target] !== undefined) return load(target);
         }
-        return outside(spec);
+        if (spec.startsWith('node:')) return (builtin ??= createRequire(file))(spec);
+        return (outside ??= createRequire(file))(spec);
       };
-      def(m.exports, req, m, file, path.dirname(file), pathToFileURL(file).href);
+      def(m.exports, req, m, file, path.dirname(file), () => pathToFileURL(file).href);
       return m.exports;
     };
     return load;
