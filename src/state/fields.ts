@@ -131,6 +131,11 @@ function fdNameOrCreator(c: C): string | null {
   const e = fdOf(c);
   // a failed connect names the address it tried, not the fd
   if (e && !(c.ev.type === 23 && (rawres(c) ?? 0) < 0)) return e.name;
+  // live failed connect: the address it tried (its `addr`), where a file's tuple says NULL
+  if (e && liveFailedConnect(c, e) && c.ev.nparams > 3 && c.ev.plen[3] > 0) {
+    renderParam(c.ev, 3, c.inspector.renderCtx, pt);
+    return pt.value;
+  }
   if (!c.hasFdFlag || c.thread === null) return null;
   return nameFromCreator(c);
 }
@@ -194,8 +199,21 @@ function unsourced(e: FdInfo): boolean {
   return true;
 }
 
+/**
+ * A live (exit-only) connect() that failed without a tuple: the state took the destination
+ * from the exit's `addr`, and the server/remote end fields name it, so rules on the target
+ * (e.g. the cloud metadata address) see attempts that never left the machine. Files keep
+ * sysdig 0.29.3's answer (<NA>: the socket has no role yet), which their enter/exit pair gets.
+ */
+function liveFailedConnect(c: C, e: FdInfo): boolean {
+  if (c.ev.type !== 23 || c.enterValid || e.dport === 0) return false;
+  const r = rawres(c);
+  return r !== null && r < 0 && r !== -115;
+}
+
 function sockIp(c: C, which: 'c' | 's' | 'l' | 'r'): string | null {
   const e = fdOf(c);
+  if (e && (which === 's' || which === 'r') && (e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK) && liveFailedConnect(c, e)) return ipToString(e.dip, e.type === FdType.IPV6_SOCK);
   if (e && (noTuple(e) || unsourced(e)) && (e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) return null;
   if (!e || !(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) {
     if (e && (which === 's' || which === 'l') && (e.type === FdType.IPV4_SERVSOCK || e.type === FdType.IPV6_SERVSOCK)) return ipToString(e.sip, e.type === FdType.IPV6_SERVSOCK);
@@ -228,6 +246,7 @@ function bothIps(c: C): string[] | null {
 function sockPort(c: C, which: 'c' | 's' | 'l' | 'r'): number | null {
   const e = fdOf(c);
   if (!e) return null;
+  if ((which === 's' || which === 'r') && (e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK) && liveFailedConnect(c, e)) return e.dport;
   // what sysdig 0.29.3 prints: 0 once connect/accept gave the unix socket a role
   if (e.type === FdType.UNIX_SOCK) return which === 'c' && e.role !== 0 ? 0 : null;
   if ((noTuple(e) || unsourced(e)) && (e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK)) return null;

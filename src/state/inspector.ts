@@ -417,6 +417,9 @@ export class Inspector {
         break;
       }
       case K.CONNECT: {
+        // Live exit-only events carry the user sockaddr the enter would have (`addr`): apply
+        // it as the enter does, so a connect that fails before routing still names its target.
+        if (!this.ctx.enterValid) this.connectEnter(ev, t);
         const res = int(ev, P.res[type], -1);
         const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
         if (!e || (res < 0 && res !== -115)) break;

@@ -278,6 +278,15 @@ int main(int argc, char **argv)
 			char *av[] = {"from-memfd", NULL}, *ev[] = {NULL};
 			syscall(SYS_execveat, mfd, "", av, ev, 0x1000 /* AT_EMPTY_PATH */);
 			report("execveat-failed", -1);
+		} else if (!strcmp(a, "connect-meta")) {
+			/* TCP connect to the cloud metadata address (169.254.169.254:80): run in a
+			 * network namespace without routes it fails with ENETUNREACH, no tuple */
+			int s = socket(AF_INET, SOCK_STREAM, 0);
+			report("socket", s);
+			struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(80)};
+			sa.sin_addr.s_addr = htonl(0xa9fea9fe);
+			report("connect", connect(s, (struct sockaddr *)&sa, sizeof(sa)));
+			close(s);
 		} else if (!strcmp(a, "exit")) {
 			fflush(stdout);
 			syscall(SYS_exit_group, (int)num(argv[i]));
