@@ -25,8 +25,19 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund >/dev/null
 fi
 
-log "building TypeScript"
-npx tsc -p tsconfig.json
+# tsc takes ~20 s here: run it only when a TypeScript source (or the config) changed since the
+# last build. The stamp is taken before compiling, so an edit made during a build is seen next time.
+stamp=dist/.tsc-stamp
+if [ ! -f "$stamp" ] || [ ! -f dist/src/cli/index.js ] || [ -n "$(find schema scripts src test bench native/lib tsconfig.json package.json package-lock.json -newer "$stamp" \( -name '*.ts' -o -name '*.json' \) -print -quit 2>/dev/null)" ]; then
+  log "building TypeScript"
+  mkdir -p dist
+  touch "$stamp.next"
+  npx tsc -p tsconfig.json
+  mv "$stamp.next" "$stamp"
+  # `kestrel inspect` starts from a one-script bundle with a V8 code cache when it is fresh
+  # (src/cli/commands/inspect/bundle-load.ts); without it inspect runs from its modules.
+  node dist/src/cli/commands/inspect/bundle-build.js >/dev/null || log "inspect bundle not built (inspect runs from its modules)"
+fi
 
 if [ -f driver/Makefile ]; then
   log "building the eBPF probe"
