@@ -362,7 +362,7 @@ export class Inspector {
         // Keep sendto/sendmsg's tuple for the exit (only when the fd is an unconnected socket).
         const ti = P.tuple[type];
         const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
-        if (ti >= 0 && ti < ev.nparams && ev.plen[ti] > 1 && e && e.role === 0) t.enterTuple = Buffer.from(ev.buf.subarray(ev.poff[ti], ev.poff[ti] + ev.plen[ti]));
+        if (ti >= 0 && ti < ev.nparams && ev.plen[ti] > 1 && e && tupleUpdatable(e)) t.enterTuple = Buffer.from(ev.buf.subarray(ev.poff[ti], ev.poff[ti] + ev.plen[ti]));
         else t.enterTuple = null;
         break;
       }
@@ -515,7 +515,7 @@ export class Inspector {
       }
       case K.SENDRECV: {
         const e = t.lastEventFd >= 0 ? t.fds.get(t.lastEventFd) : undefined;
-        if (!e || !(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK) || e.role !== 0) { t.enterTuple = null; break; }
+        if (!e || !(e.type === FdType.IPV4_SOCK || e.type === FdType.IPV6_SOCK) || !tupleUpdatable(e)) { t.enterTuple = null; break; }
         if (int(ev, P.res[type], -1) < 0) break;
         // The tuple is on the exit (recvfrom/recvmsg) or on the enter event (sendto/sendmsg;
         // live exits carry it appended, and it still makes the sender the client).
@@ -844,6 +844,14 @@ const ZERO16 = new Uint8Array(16);
 /** Per event type: 1 for sendto/sendmsg/sendmmsg (their tuple makes the caller the client). */
 const IS_SEND = new Uint8Array(EVENT_COUNT);
 for (let i = 0; i < EVENT_COUNT; i++) if (EVENT_NAME[i]!.startsWith('send')) IS_SEND[i] = 1;
+
+/**
+ * Whether a send/receive tuple may (re)name the socket: sinsp 0.29.3 takes it while the fd
+ * has no name or is not TCP, so an unconnected UDP socket follows each datagram's peer.
+ */
+function tupleUpdatable(e: FdInfo): boolean {
+  return e.role === 0 || e.name === '' || e.l4proto !== L4.TCP;
+}
 
 function isZero(a: Uint8Array, n: number): boolean {
   for (let i = 0; i < n; i++) if (a[i] !== 0) return false;

@@ -1,6 +1,7 @@
-// Kernel test: a connect() that fails before routing (ENETUNREACH, in a network namespace
-// without routes) still names its destination in the state, from the live exit event's
-// `addr` parameter (there is no enter event live).
+// Kernel tests for network gaps the live differential test found: a connect() that fails
+// before routing (ENETUNREACH, in a network namespace without routes) still names its
+// destination in the state, from the live exit event's `addr` parameter (there is no enter
+// event live); unconnected UDP sendto/recvfrom tuples name the peer from the user sockaddr.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +18,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 before(async () => {
   if (!isRoot) return;
   trigger = buildHelper('trigger');
-  src = new LiveSource({ syscalls: ['socket', 'connect', 'execve', 'procexit'], snapshot: false, snaplen: 80 });
+  src = new LiveSource({ syscalls: ['socket', 'connect', 'sendto', 'recvfrom', 'execve', 'procexit'], snapshot: false, snaplen: 80 });
   await src.open();
 });
 after(async () => { await src?.close(); });
@@ -47,4 +48,38 @@ test('ENETUNREACH connect to 169.254.169.254:80: fd.sip/fd.sport/fd.name from th
     assert.equal(get(insp, 'evt.res'), 'ENETUNREACH');
   }
   assert.ok(seen);
+});
+
+const ip4 = (b: Buffer, off: number) => [...b.subarray(off, off + 4)].join('.');
+
+test('unconnected UDP: sendto tuple names dest_addr, recvfrom tuple names src_addr', { skip: isRoot ? false : 'needs root' }, async () => {
+  const r = await runCaptured(src, trigger, ['udp-unconn']);
+  const res = (name: string) => r.results.find(([a]) => a === name)![1];
+  const port = res('port'), txport = res('txport');
+  assert.ok(port > 0 && txport > 0);
+  const start = r.events.findIndex((e) => e.type === 293);
+  const evs = r.events.slice(start);
+  const snd = evs.filter((e) => e.type === 31);
+  assert.equal(snd.length, 1);
+  assert.equal(i64(snd[0]!.params[0]!), 4);
+  assert.equal(i64(snd[0]!.params[2]!), res('tx'));
+  // tuple: family, source (us: unbound 0.0.0.0, autobound port), dest = dest_addr
+  const st = snd[0]!.params[4]!;
+  assert.equal(st.length, 13);
+  assert.equal(st[0], 2);
+  assert.equal(ip4(st, 1), '0.0.0.0');
+  assert.equal(st.readUInt16LE(5), txport);
+  assert.equal(ip4(st, 7), '127.0.0.1');
+  assert.equal(st.readUInt16LE(11), port);
+  const rcv = evs.filter((e) => e.type === 35);
+  assert.equal(rcv.length, 1);
+  assert.equal(i64(rcv[0]!.params[0]!), 4);
+  assert.equal(i64(rcv[0]!.params[3]!), res('rx'));
+  // tuple: source = the sender (src_addr as the kernel wrote it), dest = us
+  const rt = rcv[0]!.params[2]!;
+  assert.equal(rt.length, 13);
+  assert.equal(ip4(rt, 1), '127.0.0.1');
+  assert.equal(rt.readUInt16LE(5), txport);
+  assert.equal(ip4(rt, 7), '127.0.0.1');
+  assert.equal(rt.readUInt16LE(11), port);
 });

@@ -137,4 +137,41 @@ static __always_inline void store__socktuple(struct kes_ev *e, struct sock *sk, 
 	}
 }
 
+/* SOCKTUPLE of an IP socket with no peer (unconnected UDP) whose peer is the user sockaddr
+ * `ua` (sendto's dest_addr, recvfrom's src_addr as written back): our bound end and that
+ * address. Connected sockets and everything else keep the socket's own tuple. */
+static __always_inline void store__socktuple_addr(struct kes_ev *e, struct sock *sk, const void *ua, __u64 alen, int outbound)
+{
+	__u16 fam = sk ? READ_KERN(sk, __sk_common.skc_family) : 0;
+	__u16 ufam = 0;
+	if (!sk || !ua || alen < 2 || (fam != L_AF_INET && fam != L_AF_INET6) ||
+	    READ_KERN(sk, __sk_common.skc_dport) != 0 || bpf_probe_read_user(&ufam, 2, ua) < 0 || ufam != fam) {
+		store__socktuple(e, sk, outbound);
+		return;
+	}
+	__u8 *d = &e->buf[e->pos & KES_EV_MASK];
+	__u16 lp = READ_KERN(sk, __sk_common.skc_num);
+	d[0] = (__u8)fam;
+	if (fam == L_AF_INET) {
+		struct sockaddr_in sin = {};
+		bpf_probe_read_user(&sin, sizeof(sin), ua);
+		__u32 la = READ_KERN(sk, __sk_common.skc_rcv_saddr);
+		__u16 rp = kes_ntohs(sin.sin_port);
+		int l = outbound ? 1 : 7, r = outbound ? 7 : 1;
+		__builtin_memcpy(d + l, &la, 4); __builtin_memcpy(d + l + 4, &lp, 2);
+		__builtin_memcpy(d + r, &sin.sin_addr.s_addr, 4); __builtin_memcpy(d + r + 4, &rp, 2);
+		store__len(e, 13);
+	} else {
+		struct sockaddr_in6 sin6 = {};
+		bpf_probe_read_user(&sin6, sizeof(sin6), ua);
+		struct in6_addr la;
+		BPF_CORE_READ_INTO(&la, sk, __sk_common.skc_v6_rcv_saddr);
+		__u16 rp = kes_ntohs(sin6.sin6_port);
+		int l = outbound ? 1 : 19, r = outbound ? 19 : 1;
+		__builtin_memcpy(d + l, &la, 16); __builtin_memcpy(d + l + 16, &lp, 2);
+		__builtin_memcpy(d + r, &sin6.sin6_addr, 16); __builtin_memcpy(d + r + 16, &rp, 2);
+		store__len(e, 37);
+	}
+}
+
 #endif

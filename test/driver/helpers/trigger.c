@@ -287,6 +287,30 @@ int main(int argc, char **argv)
 			sa.sin_addr.s_addr = htonl(0xa9fea9fe);
 			report("connect", connect(s, (struct sockaddr *)&sa, sizeof(sa)));
 			close(s);
+		} else if (!strcmp(a, "udp-unconn")) {
+			/* unconnected UDP on loopback: an unbound sender's sendto(dest_addr) to a bound
+			 * receiver, whose recvfrom(src_addr) learns the sender */
+			int rx = socket(AF_INET, SOCK_DGRAM, 0);
+			report("rx", rx);
+			struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+			sa.sin_addr.s_addr = htonl(0x7f000001);
+			bind(rx, (struct sockaddr *)&sa, sizeof(sa));
+			socklen_t sl = sizeof(sa);
+			getsockname(rx, (struct sockaddr *)&sa, &sl);
+			report("port", ntohs(sa.sin_port));
+			int tx = socket(AF_INET, SOCK_DGRAM, 0);
+			report("tx", tx);
+			report("sendto", sendto(tx, "ping", 4, 0, (struct sockaddr *)&sa, sizeof(sa)));
+			struct sockaddr_in ta;
+			sl = sizeof(ta);
+			getsockname(tx, (struct sockaddr *)&ta, &sl);
+			report("txport", ntohs(ta.sin_port));
+			char buf[16];
+			struct sockaddr_in from;
+			socklen_t fl = sizeof(from);
+			report("recvfrom", recvfrom(rx, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl));
+			close(tx);
+			close(rx);
 		} else if (!strcmp(a, "exit")) {
 			fflush(stdout);
 			syscall(SYS_exit_group, (int)num(argv[i]));
