@@ -38,6 +38,7 @@ const ALT: Readonly<Record<string, string>> = { filename: 'trusted_exepath' };
 const DUP_1_X = 367, DUP2_X = 363, DUP3_X = 365, BPF_2_X = 369;
 const DUP_E = 124, DUP_X = 125, BPF_E = 296, BPF_X = 297;
 const EXECVEAT_X = 331;
+const SENDFILE_X = 189;
 
 /**
  * Exits of the process-creating calls: the child returns from them without having entered,
@@ -190,6 +191,13 @@ export class EnterSynth {
     }
     const err = this.view.load(b, 0, size, exit.cpu, 0);
     if (err !== null) return null;
+    // sendfile's exit offset is where the copy ended (*offset as the kernel left it); the
+    // enter's is where it started: back by the bytes copied. 0 (no offset given) stays 0.
+    if (exit.type === SENDFILE_X && n > 2 && this.view.plen[2] === 8 && exit.plen[0] === 8) {
+      const res = src.readBigInt64LE(exit.poff[0]!);
+      const end = b.readBigUInt64LE(this.view.poff[2]!);
+      if (res > 0n && end >= res) b.writeBigUInt64LE(end - res, this.view.poff[2]!);
+    }
     this.view.num = exit.num;
     return this.view;
   }

@@ -69,7 +69,8 @@ test('new 2022-table events: live → scap file → sysdig -r shows their argume
   has(new RegExp(`^< getsockopt res=0 .* optname=53\\(SO_COOKIE\\) val=${res('cookie')} optlen=8`), 'getsockopt SO_COOKIE');
   has(/^< setsockopt res=-9\(EBADF\) fd=-1/, 'failed setsockopt');
   has(/^< sendfile res=50 offset=60/, 'sendfile exit: offset after the copy');
-  has(/^> sendfile out_fd=\d+ in_fd=\d+ .*size=50/, 'sendfile enter: fds and size');
+  has(/^> sendfile out_fd=\d+ in_fd=\d+ offset=10 size=50/, 'sendfile enter: fds, the start offset (exit offset - res) and size');
+  has(/^> sendfile out_fd=\d+ in_fd=\d+ offset=0 size=30/, 'sendfile enter without an offset');
   has(/^< sendfile res=30 offset=0/, 'sendfile without an offset');
   has(/^< sendmmsg/, 'sendmmsg exit');
   has(/^< recvmmsg/, 'recvmmsg exit');
