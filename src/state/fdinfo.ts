@@ -68,12 +68,14 @@ export class FdInfo {
   nameChanged = false;
   /** A connect() on this socket succeeded (sinsp keeps a connected UDP socket's peer). */
   connected = false;
+  /** For a pidfd: the process it refers to (pidfd_getfd copies fds out of its table). */
+  pid = 0;
 
   reset(): this {
     this.fd = -1; this.type = FdType.UNINITIALIZED; this.name = ''; this.nameRaw = ''; this.openFlags = 0;
     this.ino = 0n; this.dev = 0; this.sip.fill(0); this.dip.fill(0); this.sport = 0; this.dport = 0;
     this.l4proto = L4.UNKNOWN; this.role = ROLE_NONE; this.unixSource = 0n; this.unixDest = 0n; this.nameChanged = false;
-    this.connected = false;
+    this.connected = false; this.pid = 0;
     return this;
   }
 
@@ -81,7 +83,7 @@ export class FdInfo {
     this.type = o.type; this.name = o.name; this.nameRaw = o.nameRaw; this.openFlags = o.openFlags;
     this.ino = o.ino; this.dev = o.dev; this.sip.set(o.sip); this.dip.set(o.dip); this.sport = o.sport;
     this.dport = o.dport; this.l4proto = o.l4proto; this.role = o.role; this.unixSource = o.unixSource;
-    this.unixDest = o.unixDest; this.nameChanged = false; this.connected = o.connected;
+    this.unixDest = o.unixDest; this.nameChanged = false; this.connected = o.connected; this.pid = o.pid;
     return this;
   }
 

@@ -38,7 +38,7 @@ const K = {
   NONE: 0, OPEN: 1, SOCKET: 2, BIND: 3, CONNECT: 4, ACCEPT: 5, PIPE: 6, SOCKETPAIR: 7, SIMPLEFD: 8,
   CLOSE: 9, DUP: 10, FCNTL: 11, CHDIR: 12, FCHDIR: 13, EXECVE: 14, CLONE: 15, PROCEXIT: 16,
   SETUID: 17, SETGID: 18, SETRESUID: 19, SETRESGID: 20, SETSID: 21, CHROOT: 22, SENDRECV: 23,
-  VMSTATS: 24,
+  VMSTATS: 24, CLOSE_RANGE: 25, OPEN_BY_HANDLE: 26, SETREUID: 27, SETREGID: 28, PIDFD_GETFD: 29,
 } as const;
 const KIND = new Uint8Array(EVENT_COUNT);
 /** Fd type created by SIMPLEFD events (eventfd, signalfd, …). */
@@ -59,7 +59,12 @@ kind([374, 375, 376, 377], K.SIMPLEFD, FdType.EVENTPOLL);
 kind([320, 321], K.SIMPLEFD, FdType.USERFAULTFD);
 kind([296, 297, 368, 369], K.SIMPLEFD, FdType.BPF);
 kind([404, 405], K.SIMPLEFD, FdType.MEMFD);
-kind([406, 407, 408, 409], K.SIMPLEFD, FdType.PIDFD);
+kind([408, 409], K.SIMPLEFD, FdType.PIDFD);
+kind([406, 407], K.PIDFD_GETFD);
+kind([450, 451], K.CLOSE_RANGE);
+kind([336, 337], K.OPEN_BY_HANDLE);
+kind([426, 427], K.SETREUID);
+kind([428, 429], K.SETREGID);
 kind([338, 339], K.SIMPLEFD, FdType.IOURING);
 kind([4, 5], K.CLOSE);
 kind([124, 125, 362, 363, 364, 365, 366, 367], K.DUP);
@@ -101,6 +106,8 @@ const P = {
   euid: paramIndexTable('euid'), egid: paramIndexTable('egid'), newfd: paramIndexTable('newfd'),
   exeIno: paramIndexTable('exe_ino'), exeInoCtime: paramIndexTable('exe_ino_ctime'),
   exeInoMtime: paramIndexTable('exe_ino_mtime'), pidnsInit: paramIndexTable('pidns_init_start_ts'),
+  first: paramIndexTable('first'), last: paramIndexTable('last'), pidFd: paramIndexTable('pid_fd'),
+  targetFd: paramIndexTable('target_fd'),
 };
 
 /** PPM_EXE_* bits of execve's flags in the current table (2022 had only WRITABLE). */
@@ -110,7 +117,8 @@ const EXE_WRITABLE = 1, EXE_UPPER_LAYER = 2, EXE_FROM_MEMFD = 4, EXE_LOWER_LAYER
 const CL_CLONE_FILES = 1 << 0, CL_CLONE_THREAD = 1 << 13;
 /** PPM fcntl commands that duplicate an fd. */
 const PPM_F_DUPFD = 1, PPM_F_DUPFD_CLOEXEC = 26;
-const PPM_O_DIRECTORY = 1024;
+const PPM_O_DIRECTORY = 1024, PPM_O_CLOEXEC = 4096;
+const CLOSE_RANGE_UNSHARE = 2, CLOSE_RANGE_CLOEXEC = 4;
 const AT_FDCWD = -100;
 
 /** The per-event evaluation context the fields read. One instance, reused for every event. */
@@ -473,7 +481,52 @@ export class Inspector {
         const e = t.fds.add(fd);
         e.type = SIMPLE_TYPE[type];
         if (e.type === FdType.MEMFD) e.name = 'memfd:' + str(ev, P.name[type]);
+        else if (e.type === FdType.PIDFD && P.pid[type] >= 0 && P.pid[type] < ev.nparams) e.pid = int(ev, P.pid[type], 0);
         t.lastEventFd = fd;
+        break;
+      }
+      case K.PIDFD_GETFD: {
+        // a copy of another process's fd: known when the pidfd's process and that fd are
+        const fd = int(ev, P.fd[type], -1);
+        if (fd < 0) break;
+        const pfd = t.fds.get(int(ev, P.pidFd[type], -1));
+        const owner = pfd !== undefined && pfd.pid > 0 ? this.threads.get(pfd.pid) : undefined;
+        const src = owner !== undefined ? owner.fds.get(int(ev, P.targetFd[type], -1)) : undefined;
+        const e = t.fds.add(fd);
+        if (src !== undefined) e.copyFrom(src);
+        else e.type = FdType.UNSUPPORTED;
+        t.lastEventFd = fd;
+        break;
+      }
+      case K.OPEN_BY_HANDLE: {
+        // the probe resolves the handle to the file's absolute path
+        const fd = int(ev, P.fd[type], -1);
+        if (fd < 0 || !(P.path[type] >= 0 && P.path[type] < ev.nparams)) break;
+        const flags = uint(ev, P.flags[type]);
+        const e = t.fds.add(fd);
+        e.type = (flags & PPM_O_DIRECTORY) !== 0 ? FdType.DIRECTORY : FdType.FILE;
+        e.name = str(ev, P.path[type]); e.nameRaw = e.name;
+        e.openFlags = flags;
+        e.dev = uint(ev, P.dev[type]);
+        e.ino = u64(ev, P.ino[type]);
+        t.lastEventFd = fd;
+        break;
+      }
+      case K.CLOSE_RANGE: {
+        // [first, last] (last may be ~0U): close every open fd in it, or with
+        // CLOSE_RANGE_CLOEXEC only mark them close-on-exec
+        if (int(ev, P.res[type], -1) !== 0) break;
+        const first = uint(ev, P.first[type]), last = uint(ev, P.last[type]);
+        const fl = uint(ev, P.flags[type]);
+        const cloexec = (fl & CLOSE_RANGE_CLOEXEC) !== 0;
+        // CLOSE_RANGE_UNSHARE: the caller first gets a private copy of a shared table
+        if ((fl & CLOSE_RANGE_UNSHARE) !== 0) t.fds = t.fds.clone();
+        const fds = t.fds;
+        for (const [n, e] of fds.map) {
+          if (n < first || n > last) continue;
+          if (cloexec) e.openFlags |= PPM_O_CLOEXEC;
+          else fds.remove(n);
+        }
         break;
       }
       case K.CLOSE: {
@@ -534,6 +587,9 @@ export class Inspector {
       case K.SETGID: if (int(ev, P.res[type], -1) === 0) { const g = P.gid[type] >= 0 && P.gid[type] < ev.nparams ? int(ev, P.gid[type]) : t.enterA; if (g >= 0) this.setGid(t, g); } break;
       case K.SETRESUID: if (int(ev, P.res[type], -1) === 0) { const u = P.euid[type] >= 0 && P.euid[type] < ev.nparams ? int(ev, P.euid[type]) : t.enterA; if (u >= 0) this.setUid(t, u); } break;
       case K.SETRESGID: if (int(ev, P.res[type], -1) === 0) { const g = P.egid[type] >= 0 && P.egid[type] < ev.nparams ? int(ev, P.egid[type]) : t.enterA; if (g >= 0) this.setGid(t, g); } break;
+      // setreuid/setregid: the effective id is what the thread's user/group shows (-1: unchanged)
+      case K.SETREUID: if (int(ev, P.res[type], -1) === 0 && P.euid[type] >= 0 && P.euid[type] < ev.nparams) { const u = int(ev, P.euid[type]); if (u >= 0) this.setUid(t, u); } break;
+      case K.SETREGID: if (int(ev, P.res[type], -1) === 0 && P.egid[type] >= 0 && P.egid[type] < ev.nparams) { const g = int(ev, P.egid[type]); if (g >= 0) this.setGid(t, g); } break;
       case K.SETSID: { const r = int(ev, P.res[type], -1); if (r >= 0) t.sid = r; break; }
       case K.CHROOT: if (int(ev, P.res[type], -1) === 0) this.threads.main(t).root = str(ev, P.path[type]); break;
       default: break;
