@@ -18,7 +18,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 before(async () => {
   if (!isRoot) return;
   trigger = buildHelper('trigger');
-  src = new LiveSource({ syscalls: ['socket', 'connect', 'sendto', 'recvfrom', 'execve', 'procexit'], snapshot: false, snaplen: 80 });
+  src = new LiveSource({ syscalls: ['socket', 'connect', 'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'execve', 'procexit'], snapshot: false, snaplen: 80 });
   await src.open();
 });
 after(async () => { await src?.close(); });
@@ -52,7 +52,7 @@ test('ENETUNREACH connect to 169.254.169.254:80: fd.sip/fd.sport/fd.name from th
 
 const ip4 = (b: Buffer, off: number) => [...b.subarray(off, off + 4)].join('.');
 
-test('unconnected UDP: sendto tuple names dest_addr, recvfrom tuple names src_addr', { skip: isRoot ? false : 'needs root' }, async () => {
+test('unconnected UDP: sendto/sendmsg tuples name dest_addr/msg_name, recvfrom/recvmsg tuples the sender', { skip: isRoot ? false : 'needs root' }, async () => {
   const r = await runCaptured(src, trigger, ['udp-unconn']);
   const res = (name: string) => r.results.find(([a]) => a === name)![1];
   const port = res('port'), txport = res('txport');
@@ -82,4 +82,21 @@ test('unconnected UDP: sendto tuple names dest_addr, recvfrom tuple names src_ad
   assert.equal(rt.readUInt16LE(5), txport);
   assert.equal(ip4(rt, 7), '127.0.0.1');
   assert.equal(rt.readUInt16LE(11), port);
+  // sendmsg (SENDMSG_X: res, data, fd, size, tuple) and recvmsg (RECVMSG_X: res, size, data, tuple, …)
+  const sm = evs.filter((e) => e.type === 49);
+  assert.equal(sm.length, 1);
+  assert.equal(i64(sm[0]!.params[0]!), 4);
+  const smt = sm[0]!.params[4]!;
+  assert.equal(smt.length, 13);
+  assert.equal(smt.readUInt16LE(5), txport);
+  assert.equal(ip4(smt, 7), '127.0.0.1');
+  assert.equal(smt.readUInt16LE(11), port);
+  const rm = evs.filter((e) => e.type === 53);
+  assert.equal(rm.length, 1);
+  assert.equal(i64(rm[0]!.params[0]!), 4);
+  const rmt = rm[0]!.params[3]!;
+  assert.equal(rmt.length, 13);
+  assert.equal(ip4(rmt, 1), '127.0.0.1');
+  assert.equal(rmt.readUInt16LE(5), txport);
+  assert.equal(rmt.readUInt16LE(11), port);
 });

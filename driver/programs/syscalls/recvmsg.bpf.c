@@ -6,7 +6,9 @@ static __always_inline void fill_recvmsg(struct kes_ev *e, struct pt_regs *r, lo
 	store__s64(e, ret);                                             /* Parameter 1: res (ERRNO) */
 	store__u32(e, ret > 0 ? ret : 0);                               /* Parameter 2: size (UINT32) */
 	store__user_bytes(e, m.iov.iov_base, m.n, kes_snaplen);         /* Parameter 3: data (BYTEBUF): first iovec */
-	store__socktuple(e, extract__sock(FDARG(0)), 0);                /* Parameter 4: tuple (SOCKTUPLE) */
+	/* unconnected datagram socket: the peer is msg_name as the kernel wrote it back (the
+	 * msghdr is read at exit, so msg_namelen is the written length) */
+	store__socktuple_addr(e, extract__sock(FDARG(0)), ret >= 0 ? m.mh.msg_name : NULL, m.mh.msg_namelen, 0); /* Parameter 4: tuple (SOCKTUPLE) */
 	store__msgcontrol(e, &m, ret);                                  /* Parameter 5: msgcontrol (BYTEBUF): ancillary data */
 	store__s64(e, FDARG(0));                                        /* Parameter 6: fd (FD) */
 }

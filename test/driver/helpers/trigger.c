@@ -309,6 +309,13 @@ int main(int argc, char **argv)
 			struct sockaddr_in from;
 			socklen_t fl = sizeof(from);
 			report("recvfrom", recvfrom(rx, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl));
+			/* the same with sendmsg(msg_name) / recvmsg(msg_name) */
+			struct iovec iov = {"pong", 4};
+			struct msghdr mh = {.msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1};
+			report("sendmsg", sendmsg(tx, &mh, 0));
+			struct iovec riov = {buf, sizeof(buf)};
+			struct msghdr rh = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &riov, .msg_iovlen = 1};
+			report("recvmsg", recvmsg(rx, &rh, 0));
 			close(tx);
 			close(rx);
 		} else if (!strcmp(a, "exit")) {
