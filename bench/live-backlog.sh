@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 EVENTS=${1:-1000000}
 RING_KIB=${2:-65536}
 TMP=$(mktemp -d)
-trap 'kill -CONT $K 2>/dev/null; kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
+K=
+trap '[ -z "$K" ] || kill -CONT "$K" 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
 gcc -O2 -o "$TMP/live-gen" bench/live-gen.c
 PORT=$((20000 + RANDOM % 20000))
 metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m {printf "%d\n", $2}'; }

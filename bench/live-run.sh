@@ -25,7 +25,7 @@ LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 
 field() { local v; v=$(sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"); echo "${v:-0}"; }
-ratio() { if [ "$(echo "$2 > 0" | bc)" = 1 ]; then printf '%.2f' "$(echo "$1 / $2" | bc -l)"; else echo n/a; fi; }
+ratio() { if [ "$(echo "$2 > 0" | bc)" = 1 ]; then printf '%.2fx' "$(echo "$1 / $2" | bc -l)"; else echo "n/a: no added cost above noise"; fi; }
 
 echo "== (a) getppid, floor comparison ($ROUNDS rounds)" >&2
 # Each part may fail alone (e.g. the addon being rebuilt meanwhile): its row then says n/a.
@@ -49,10 +49,10 @@ fl=$(echo "$af - $an" | bc -l); ru=$(echo "$ar - $an" | bc -l); ins=$(echo "$ai 
 echo
 echo "| what | kestrel | command |"
 echo "|---|---|---|"
-printf '| (a) live capture overhead on a syscall no rule needs: tight `getppid` loop, CPU ns/call without anything → tracing floor (empty programs on `sys_enter/exit_openat`) → `kestrel run` (default rules) → `kestrel inspect -w`, median of %s interleaved rounds | %.0f → %.0f → %.0f → %.0f ns: added %.0f ns (floor), %.0f ns (run, **%sx the floor**), %.0f ns (inspect, %sx) | `bash bench/live-run.sh` (a) |\n' \
+printf '| (a) live capture overhead on a syscall no rule needs: tight `getppid` loop, CPU ns/call without anything → tracing floor (empty programs on `sys_enter/exit_openat`) → `kestrel run` (default rules) → `kestrel inspect -w`, median of %s interleaved rounds | %.0f → %.0f → %.0f → %.0f ns: added %.0f ns (floor), %.0f ns (run, **%s the floor**), %.0f ns (inspect, %s) | `bash bench/live-run.sh` (a) |\n' \
   "$ROUNDS" "$an" "$af" "$ar" "$ai" "$fl" "$ru" "$(ratio "$ru" "$fl")" "$ins" "$(ratio "$ins" "$fl")"
-printf '| (b) `openat`+`close` loop (2 captured events per iteration), CPU ns/iteration without → with `kestrel run` | %.0f → %.0f ns (%sx) | `bash bench/live-run.sh` (b) |\n' "$bn" "$br" "$(ratio "$br" "$bn")"
-printf '| (c) `fork`+`execve(/bin/true)`+`wait` loop, wall µs/iteration without → with `kestrel run` | %.0f → %.0f µs (%sx) | `bash bench/live-run.sh` (c) |\n' "$(echo "$cn / 1000" | bc -l)" "$(echo "$cr / 1000" | bc -l)" "$(ratio "$cr" "$cn")"
+printf '| (b) `openat`+`close` loop (2 captured events per iteration), CPU ns/iteration without → with `kestrel run` | %.0f → %.0f ns (%s) | `bash bench/live-run.sh` (b) |\n' "$bn" "$br" "$(ratio "$br" "$bn")"
+printf '| (c) `fork`+`execve(/bin/true)`+`wait` loop, wall µs/iteration without → with `kestrel run` | %.0f → %.0f µs (%s) | `bash bench/live-run.sh` (c) |\n' "$(echo "$cn / 1000" | bc -l)" "$(echo "$cr / 1000" | bc -l)" "$(ratio "$cr" "$cn")"
 printf '| (d) highest sustained event rate with zero drops (%s processes making `close(-1)`, 8 MiB ring per CPU): `kestrel run` (default rules) / `kestrel inspect -w FILE` | %s / %s events/s (kestrel CPU per event %s / %s ns; generator + kestrel used %s%% / %s%% of the 2 CPUs) | `bash bench/live-run.sh` (d) |\n' \
   "$NPROC" "$(field best "$D1")" "$(field best "$D2")" "$(field ns_per_event "$D1")" "$(field ns_per_event "$D2")" "$(field cpu_share "$D1")" "$(field cpu_share "$D2")"
 printf '| (d) consumer capacity: `kestrel run` (default rules) draining a backlog of 1M events left in its rings while it was stopped | %s events/s, %s ns CPU per event, %s drops | `bash bench/live-backlog.sh` |\n' \
