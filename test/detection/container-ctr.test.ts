@@ -84,6 +84,20 @@ test('ctr: cloud metadata service contacted from a container', async (t) => {
   });
 });
 
+test('ctr: cloud metadata service, from a container with no network at all (connect fails before routing)', async (t) => {
+  if (rt.skip) return t.skip(rt.skip);
+  // ctr's default: only a loopback in a fresh network namespace, so connect() fails with
+  // ENETUNREACH; the live connect exit still carries the address the process tried.
+  // (nc, not wget: busybox wget crashes before its socket() without a network.)
+  const c = run(`k${RUN}-nonet`, [], ['sleep', '600']);
+  exec(c.name, ['nc', '-w', '1', '169.254.169.254', '80']);
+  await expectOnce(k!, 'Contact cloud metadata service from container', { ...c, cmdline: 'nc -w 1 169.254.169.254 80' }, (a) => {
+    assert.equal(a.output_fields['evt.res'], 'ENETUNREACH');
+    assert.equal(a.output_fields['fd.name'], '169.254.169.254:80');
+  });
+  assert.deepEqual(rulesOf(k!, c.id), ['Contact cloud metadata service from container', 'Network tool launched in container']);
+});
+
 test('ctr: drift, a binary dropped into the container and run', async (t) => {
   if (!plain(t)) return;
   exec(A.name, ['sh', '-c', 'cp /bin/busybox /root/dropped && /root/dropped true || true']);
