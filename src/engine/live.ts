@@ -4,6 +4,10 @@ import { KestrelError } from '../errors.js';
 import type { EventSource } from '../capture/types.js';
 import { EVENT_NAME } from '../events/generated/event-table.js';
 
+/** Events kestrel raises itself, not the probe (container starts: src/containers/start-events.ts);
+ * rules on them must not be reported as uncapturable. */
+const RAISED_BY_KESTREL: ReadonlySet<string> = new Set(['container']);
+
 /**
  * Syscalls the state tables need to stay right whatever the rules are (sinsp_state_sc_set's
  * role): process lifecycle, fd creation/destruction, cwd, credentials, sockets.
@@ -87,7 +91,7 @@ export async function openLiveSource(
   } catch (e) {
     throw new KestrelError('KES_PROBE_LOAD', `cannot open the eBPF probe: ${(e as Error).message}; use --replay FILE.scap`, { cause: e });
   }
-  const wanted = set.all ? [...available] : set.names;
+  const wanted = set.all ? [...available] : set.names.filter((n) => !RAISED_BY_KESTREL.has(n));
   const missing = wanted.filter((n) => !available.has(n));
   const syscalls = wanted.filter((n) => available.has(n));
   if (missing.length) warn(`the probe cannot capture ${missing.join(', ')}; rules on those events will not fire live`);

@@ -45,3 +45,15 @@ test('every state syscall has a program; rule event names select the new program
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('rules on container events (raised by kestrel, not the probe) give no "cannot capture" warning', async () => {
+  const ids = new Set(EVENTS.filter((e) => e.name === 'container' || (e.dir === 'X' && e.name === 'mkdir')).map((e) => e.id));
+  const warnings: string[] = [];
+  const src = await openLiveSource({ eventTypes: () => ({ ids, all: false }) }, (m) => warnings.push(m));
+  try {
+    assert.deepEqual(warnings, []);
+    assert.ok((src as unknown as { attachedNames(): string[] }).attachedNames().includes('mkdir'), 'the probe part of the set is attached');
+  } finally {
+    await src.close();
+  }
+});
