@@ -3,11 +3,11 @@
 // (source internal) and show in /metrics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KESTREL } from './harness.js';
+import { spawnRun } from './harness.js';
 import { freePort } from '../support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kestrel-drops-'));
@@ -28,34 +28,16 @@ test('a tiny ring under a syscall storm: drops counted, internal alert raised, m
   const rules = join(dir, 'rules.yaml');
   // A rule on openat keeps openat captured (nothing in the storm matches it).
   writeFileSync(rules, '- rule: Never\n  desc: keeps openat/close captured\n  condition: evt.type in (openat, close) and fd.name = /nonexistent/kestrel\n  output: never\n  priority: NOTICE\n');
-  const p = spawn(process.execPath, [KESTREL, 'run', '-v', '-c', cfg, '-r', rules, '-M', '120'],
-    { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  p.stdout!.setEncoding('utf8');
-  p.stderr!.setEncoding('utf8');
-  p.stdout!.on('data', (d: string) => { out += d; });
-  p.stderr!.on('data', (d: string) => { err += d; });
-  const exited = new Promise<void>((r) => p.once('exit', () => r()));
-  const wait = async (what: string, cond: () => boolean, ms: number, each?: () => void): Promise<void> => {
-    const end = Date.now() + ms;
-    while (!cond()) {
-      if (p.exitCode !== null || p.signalCode !== null) throw new Error(`kestrel exited while waiting for ${what}: ${err}`);
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`);
-      each?.();
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
+  const run = spawnRun(['-c', cfg, '-r', rules, '-M', '120']);
+  const wait = (what: string, cond: () => boolean, ms: number, each?: () => void) => run.until(what, cond, each, ms, 200);
   try {
-    await wait('ready', () => err.includes('kestrel run: ready'), 120_000);
+    await wait('ready', () => run.err.includes('kestrel run: ready'), 120_000);
     const storm = (): void => {
       // 100k openat+close pairs in a tight loop overflow a 4 KiB ring.
       spawnSync('python3', ['-c', 'import os\nfor _ in range(100000): os.close(os.open("/etc/hostname", os.O_RDONLY))'], { timeout: 120_000 });
     };
     storm();
-    const internal = (): { rule: string; source: string; output_fields: Record<string, unknown> } | undefined =>
-      out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { rule: string; source: string; output_fields: Record<string, unknown> })
-        .find((a) => a.source === 'internal' && /syscall event drop/.test(a.rule));
+    const internal = () => run.alerts().find((a) => a.source === 'internal' && /syscall event drop/.test(a.rule));
     await wait('the internal drop alert', () => internal() !== undefined, 60_000, storm);
     const a = internal()!;
     assert.ok(Number(a.output_fields['n_drops']) > 0, JSON.stringify(a));
@@ -65,7 +47,6 @@ test('a tiny ring under a syscall storm: drops counted, internal alert raised, m
     assert.ok(m, 'n_drops metric present');
     assert.ok(Number(m[1]) > 0, `drops in metrics: ${m[0]}`);
   } finally {
-    if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
-    await exited;
+    await run.stop();
   }
 });

@@ -106,6 +106,44 @@ export class Kestrel {
   }
 }
 
+/** A JSON alert as the tests read it (Falco's shape; `source` is "internal" for kestrel's own). */
+export interface RunAlert { rule: string; output: string; source: string; output_fields: Record<string, unknown> }
+
+/**
+ * `kestrel run -v ARGS` with its output kept, for tests that drive one kestrel themselves
+ * (reloads, drops) rather than through `Kestrel`: the alerts so far, and a bounded poll that
+ * fails with kestrel's output when kestrel exits or the limit passes.
+ */
+export function spawnRun(args: string[]) {
+  const p = spawn(process.execPath, [KESTREL, 'run', '-v', ...args], { timeout: 900_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = {
+    p,
+    out: '',
+    err: '',
+    exited: new Promise<void>((r) => p.once('exit', () => r())),
+    alerts: (): RunAlert[] => run.out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunAlert),
+    /** Polls `cond` every `everyMs`, calling `poke` each round (something for the rules to match). */
+    async until(what: string, cond: () => boolean, poke: () => void = () => undefined, limitMs = 60_000, everyMs = 100): Promise<void> {
+      const end = Date.now() + limitMs;
+      while (!cond()) {
+        if (p.exitCode !== null || p.signalCode !== null) throw new Error(`kestrel exited while waiting for ${what}: ${run.err}`);
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}\nstdout: ${run.out.slice(-2000)}\nstderr: ${run.err.slice(-2000)}`);
+        poke();
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+    },
+    async stop(): Promise<void> {
+      if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
+      await run.exited;
+    },
+  };
+  p.stdout!.setEncoding('utf8');
+  p.stderr!.setEncoding('utf8');
+  p.stdout!.on('data', (d: string) => { run.out += d; });
+  p.stderr!.on('data', (d: string) => { run.err += d; });
+  return run;
+}
+
 export interface SessionResult {
   sid: number;
   code: number | null;

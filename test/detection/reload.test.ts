@@ -3,11 +3,10 @@
 // reload is rejected with an error and the old rules keep firing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, renameSync, closeSync, openSync, mkdirSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KESTREL } from './harness.js';
+import { spawnRun } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kestrel-reload-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,31 +29,14 @@ function writeRules(tag: string): void {
 test('20 reloads under load keep alerts flowing; a broken rules file keeps the old rules', async (t) => {
   if (process.getuid?.() !== 0) { t.skip('needs root for the probe'); return; }
   writeRules('v0');
-  const p = spawn(process.execPath, [KESTREL, 'run', '-v', '-r', rulesPath, '-o', 'json_output=true',
-    '-o', 'webserver.enabled=false', '-o', 'syslog_output.enabled=false', '-M', '600'],
-  { timeout: 900_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  p.stdout!.setEncoding('utf8');
-  p.stderr!.setEncoding('utf8');
-  p.stdout!.on('data', (d: string) => { out += d; });
-  p.stderr!.on('data', (d: string) => { err += d; });
-  const exited = new Promise<void>((r) => p.once('exit', () => r()));
-
-  // Polls `cond`, touching the marker file each round so the current rule has something to match.
-  async function until(what: string, cond: () => boolean, limitMs = 60_000): Promise<void> {
-    const end = Date.now() + limitMs;
-    while (!cond()) {
-      if (p.exitCode !== null || p.signalCode !== null) throw new Error(`kestrel exited while waiting for ${what}: ${err}`);
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`);
-      closeSync(openSync(marker, 'w'));
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  const tags = (): string[] => out.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { output: string }).output.replace(/.*tag=(\S+).*/, '$1'));
+  const run = spawnRun(['-r', rulesPath, '-o', 'json_output=true', '-o', 'webserver.enabled=false', '-o', 'syslog_output.enabled=false', '-M', '600']);
+  const { p } = run;
+  const touchMarker = () => closeSync(openSync(marker, 'w'));
+  const until = (what: string, cond: () => boolean, limitMs?: number) => run.until(what, cond, touchMarker, limitMs);
+  const tags = (): string[] => run.alerts().map((a) => a.output.replace(/.*tag=(\S+).*/, '$1'));
 
   try {
-    await until('the ready line', () => err.includes('kestrel run: ready'), 120_000);
+    await until('the ready line', () => run.err.includes('kestrel run: ready'), 120_000);
     await until('an alert with tag v0', () => tags().includes('v0'));
     // Background load: a stream of unrelated opens while reloading.
     let loadOn = true;
@@ -70,13 +52,12 @@ test('20 reloads under load keep alerts flowing; a broken rules file keeps the o
     writeFileSync(rulesPath, '- rule: Broken\n  condition: evt.type = open and (\n  output: x\n  priority: NOTICE\n  desc: d\n');
     const before = tags().length;
     p.kill('SIGHUP');
-    await until('the reload error', () => /reload/i.test(err) && /error/i.test(err));
+    await until('the reload error', () => /reload/i.test(run.err) && /error/i.test(run.err));
     await until('v20 still firing after the broken reload', () => tags().slice(before).includes('v20'));
     assert.ok(p.exitCode === null && p.signalCode === null, 'kestrel is still running');
     assert.ok(!tags().slice(before).some((x) => x !== 'v20'), 'only the old rules fire after the broken reload');
   } finally {
-    if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
-    await exited;
+    await run.stop();
   }
 });
 
@@ -106,37 +87,19 @@ test('a reload that adds a rule on a syscall the old rules did not need attaches
     renameSync(rules2 + '.tmp', rules2);
   };
   write(false);
-  const p = spawn(process.execPath, [KESTREL, 'run', '-v', '-r', rules2, '-o', 'json_output=true',
-    '-o', 'webserver.enabled=false', '-o', 'syslog_output.enabled=false', '-M', '600'],
-  { timeout: 900_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  p.stdout!.setEncoding('utf8');
-  p.stderr!.setEncoding('utf8');
-  p.stdout!.on('data', (d: string) => { out += d; });
-  p.stderr!.on('data', (d: string) => { err += d; });
-  const exited = new Promise<void>((r) => p.once('exit', () => r()));
-  const rules = (): string[] => out.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { rule: string }).rule);
-  async function until(what: string, cond: () => boolean, poke: () => void, limitMs = 60_000): Promise<void> {
-    const end = Date.now() + limitMs;
-    while (!cond()) {
-      if (p.exitCode !== null || p.signalCode !== null) throw new Error(`kestrel exited while waiting for ${what}: ${err}`);
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`);
-      poke();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const run = spawnRun(['-r', rules2, '-o', 'json_output=true', '-o', 'webserver.enabled=false', '-o', 'syslog_output.enabled=false', '-M', '600']);
+  const { p, until } = run;
+  const rules = (): string[] => run.alerts().map((a) => a.rule);
   const openMarker = () => closeSync(openSync(marker2, 'w'));
   const makeDir = () => { try { rmdirSync(mkdirTarget); } catch { /* first round */ } mkdirSync(mkdirTarget); };
   try {
-    await until('the ready line', () => err.includes('kestrel run: ready'), openMarker, 120_000);
+    await until('the ready line', () => run.err.includes('kestrel run: ready'), openMarker, 120_000);
     await until('the marker alert', () => rules().includes('Attach marker opened'), openMarker);
     write(true);
     p.kill('SIGHUP');
     await until('the mkdir alert after the reload', () => rules().includes('Attach test mkdir'), makeDir);
     assert.ok(p.exitCode === null && p.signalCode === null, 'kestrel is still running');
   } finally {
-    if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
-    await exited;
+    await run.stop();
   }
 });
