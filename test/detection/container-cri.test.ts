@@ -11,7 +11,7 @@ import { Kestrel } from './harness.js';
 import { readFileSync } from 'node:fs';
 import { CriEngine } from '../../src/containers/cri.js';
 import { ContainerManager } from '../../src/containers/manager.js';
-import { IMG, setupRuntimes, releaseRuntimes, kestrelArgs, expectOnce, rulesOf, seenAt, type Runtimes } from './container-kit.js';
+import { IMG, setupRuntimes, releaseRuntimes, kestrelArgs, expectOnce, rulesOf, seenAt, EXEC_ACTIONS, execActionTests, type Runtimes } from './container-kit.js';
 
 const RUN = randomBytes(3).toString('hex');
 const NS = `kestrel-e2e-${RUN}`;
@@ -91,40 +91,7 @@ async function plain(t: { skip(m: string): void }): Promise<boolean> {
   return true;
 }
 
-test('CRI: package manager in a pod', async (t) => {
-  if (!await plain(t)) return;
-  await exec(A!, ['dpkg', '-l']);
-  await expectOnce(k!, 'Package management process launched in container', { ...A!, cmdline: 'dpkg -l' });
-});
-
-test('CRI: network tool in a pod', async (t) => {
-  if (!await plain(t)) return;
-  await exec(A!, ['nc', '-w', '1', '127.0.0.1', '9']);
-  await expectOnce(k!, 'Network tool launched in container', { ...A!, cmdline: 'nc -w 1 127.0.0.1 9' });
-});
-
-test('CRI: cloud metadata service contacted from a pod', async (t) => {
-  if (!await plain(t)) return;
-  await exec(A!, ['wget', '-q', '-O', '/dev/null', 'http://169.254.169.254/latest/meta-data/']);
-  await expectOnce(k!, 'Contact cloud metadata service from container', { ...A!, cmdline: /^wget / }, (a) => {
-    assert.match(String(a.output_fields['fd.name']), /->169\.254\.169\.254:80$/);
-  });
-});
-
-test('CRI: drift, a binary dropped into a pod\'s container and run', async (t) => {
-  if (!await plain(t)) return;
-  await exec(A!, ['sh', '-c', 'cp /bin/busybox /root/dropped && /root/dropped true || true']);
-  await expectOnce(k!, 'Drift in container - executable not from the image', { ...A!, cmdline: 'dropped true' }, (a) => {
-    assert.equal(a.output_fields['proc.exepath'], '/root/dropped');
-  });
-});
-
-test('CRI: cgroup release_agent written in a pod', async (t) => {
-  if (!await plain(t)) return;
-  await exec(A!, ['sh', '-c', 'echo x > /root/release_agent']);
-  // (A rule for hosts and containers alike: it names the container, not the pod.)
-  await expectOnce(k!, 'Cgroup release_agent written', { ...A! });
-});
+execActionTests('CRI', () => k, async (t) => (await plain(t) ? A : null), exec);
 
 test('CRI: terminal shell in a pod (a container with a TTY running a shell)', async (t) => {
   if (!await plain(t)) return;
@@ -192,11 +159,5 @@ test('CRI: a privileged pod container living under one second, with a package ma
 test('CRI: the long-running container raised only the rules of the actions done in it', (t) => {
   if (rt.skip) return t.skip(rt.skip);
   if (A === null) return t.skip('no action ran in it');
-  assert.deepEqual(rulesOf(k!, A.id), [
-    'Cgroup release_agent written',
-    'Contact cloud metadata service from container',
-    'Drift in container - executable not from the image',
-    'Network tool launched in container',
-    'Package management process launched in container',
-  ]);
+  assert.deepEqual(rulesOf(k!, A.id), EXEC_ACTIONS.map((a) => a.rule).sort());
 });

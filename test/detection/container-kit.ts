@@ -2,6 +2,7 @@
 // scripts/containers-setup.sh, the `kestrel run` container configuration for the suite's private
 // containerd, and the checks every container alert must pass (fires once, complete fields).
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Kestrel, type AlertJson } from './harness.js';
@@ -162,4 +163,42 @@ echo host-done
 export function assertNoContainerRule(alerts: AlertJson[], what: string): void {
   const bad = alerts.filter((a) => CONTAINER_ONLY_RULES.includes(a.rule));
   assert.deepEqual(bad.map((a) => `${a.rule}: ${a.output}`), [], `container rules fired for ${what}`);
+}
+
+/**
+ * The actions every runtime's test file does by exec'ing into one long-running container, with
+ * the rule each must fire exactly once and the alert's expected command line.
+ */
+export const EXEC_ACTIONS: { what: string; cmd: string[]; rule: string; cmdline?: string | RegExp; check?: (a: AlertJson) => void }[] = [
+  { what: 'package manager in a container', cmd: ['dpkg', '-l'], rule: 'Package management process launched in container', cmdline: 'dpkg -l' },
+  { what: 'network tool in a container', cmd: ['nc', '-w', '1', '127.0.0.1', '9'], rule: 'Network tool launched in container', cmdline: 'nc -w 1 127.0.0.1 9' },
+  {
+    what: 'cloud metadata service contacted from a container', cmd: ['wget', '-q', '-O', '/dev/null', 'http://169.254.169.254/latest/meta-data/'],
+    rule: 'Contact cloud metadata service from container', cmdline: /^wget /,
+    check: (a) => assert.match(String(a.output_fields['fd.name']), /->169\.254\.169\.254:80$/),
+  },
+  {
+    what: 'drift, a binary dropped into the container and run', cmd: ['sh', '-c', 'cp /bin/busybox /root/dropped && /root/dropped true || true'],
+    rule: 'Drift in container - executable not from the image', cmdline: 'dropped true',
+    check: (a) => assert.equal(a.output_fields['proc.exepath'], '/root/dropped'),
+  },
+  // (A rule for hosts and containers alike: it names the container, not the pod.)
+  { what: 'cgroup release_agent written in a container', cmd: ['sh', '-c', 'echo x > /root/release_agent'], rule: 'Cgroup release_agent written' },
+];
+
+/**
+ * Registers one test per EXEC_ACTIONS entry, named `RUNTIME: WHAT`. `target`
+ * returns the long-running container (creating it on first use), or null when the test was
+ * skipped; `exec` runs a command in it.
+ */
+export function execActionTests<C extends Expect>(runtime: string, kestrel: () => Kestrel | null,
+  target: (t: { skip(m: string): void }) => Promise<C | null>, exec: (c: C, cmd: string[]) => Promise<void> | void): void {
+  for (const act of EXEC_ACTIONS) {
+    test(`${runtime}: ${act.what}`, async (t) => {
+      const c = await target(t);
+      if (c === null) return;
+      await exec(c, act.cmd);
+      await expectOnce(kestrel()!, act.rule, { ...c, cmdline: act.cmdline }, act.check);
+    });
+  }
 }
