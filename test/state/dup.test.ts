@@ -6,26 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Inspector } from '../../src/state/inspector.js';
-import { StateFieldRegistry } from '../../src/state/fields.js';
 import { emptyHeader } from '../../src/capture/scap-header.js';
-import { ev, i64, u32, tuple4 } from './events.js';
-
-const reg = new StateFieldRegistry();
-function field(insp: Inspector, name: string): unknown {
-  const r = reg.resolve(name);
-  assert.ok(r, `field ${name}`);
-  return r.def.extract(insp.ctx, r.arg);
-}
+import { ev, i64, u32, tuple4, field, procEntry } from './events.js';
 
 /** sh (pid 300) with stdin/stdout on a tty and fd 3 a connected TCP socket. */
 function setup(): Inspector {
   const h = emptyHeader();
-  h.procs.push({
-    tid: 300, pid: 300, ptid: 1, sid: 300, vpgid: 300, comm: 'sh', exe: 'sh', exepath: '/usr/bin/sh', args: [],
-    cwd: '/tmp', fdlimit: 1024n, flags: 0, uid: 0, gid: 0, vmsizeKb: 0, vmrssKb: 0, vmswapKb: 0, pfmajor: 0n,
-    pfminor: 0n, env: [], vtid: 300, vpid: 300, cgroups: ['cpu=/'], root: '/', loginuid: 0,
-    exeWritable: false, capInheritable: 0n, capPermitted: 0n, capEffective: 0n,
-  });
+  h.procs.push(procEntry({ pid: 300, comm: 'sh', cwd: '/tmp' }));
   const blank = { ino: 0n, openFlags: 3, dev: 0, sip: new Uint8Array(0), dip: new Uint8Array(0), sport: 0, dport: 0, l4proto: 0, unixSource: 0n, unixDest: 0n };
   h.fds.set(300, [
     { ...blank, fd: 0, type: 1, name: '/dev/pts/1' },

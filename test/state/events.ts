@@ -1,9 +1,34 @@
 // Hand-encoded events (the scap/driver wire layout) loaded into a real EventView, for state
 // tests that need syscalls the sample captures do not contain (clone, dup, pipe, chdir, …).
 
+import assert from 'node:assert/strict';
 import { EventView } from '../../src/events/event-view.js';
+import { StateFieldRegistry } from '../../src/state/fields.js';
+import type { Inspector } from '../../src/state/inspector.js';
+import type { ProcEntry } from '../../src/capture/types.js';
 
 export type P = Buffer;
+
+const registry = new StateFieldRegistry();
+/** A field's value for the inspector's current event, through the registry filters use. */
+export function field(insp: Inspector, name: string): unknown {
+  const r = registry.resolve(name);
+  assert.ok(r, `field ${name}`);
+  return r.def.extract(insp.ctx, r.arg);
+}
+
+/** A /proc snapshot entry: tid = pid = session = group, exe = comm, gid and loginuid = uid,
+ * everything else empty or zero unless given. */
+export function procEntry(o: Partial<ProcEntry> & { pid: number; comm: string }): ProcEntry {
+  const uid = o.uid ?? 0;
+  return {
+    tid: o.pid, ptid: 1, sid: o.pid, vpgid: o.pid, exe: o.comm, exepath: `/usr/bin/${o.comm}`, args: [],
+    cwd: '/', fdlimit: 1024n, flags: 0, uid, gid: uid, vmsizeKb: 0, vmrssKb: 0, vmswapKb: 0, pfmajor: 0n,
+    pfminor: 0n, env: [], vtid: o.pid, vpid: o.pid, cgroups: ['cpu=/'], root: '/', loginuid: uid,
+    exeWritable: false, capInheritable: 0n, capPermitted: 0n, capEffective: 0n,
+    ...o,
+  };
+}
 export const i64 = (v: number): P => { const b = Buffer.alloc(8); b.writeBigInt64LE(BigInt(v)); return b; };
 export const u64 = (v: number | bigint): P => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(v)); return b; };
 export const u32 = (v: number): P => { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0); return b; };

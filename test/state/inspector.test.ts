@@ -5,31 +5,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FileSource } from '../../src/capture/file-source.js';
 import { Inspector } from '../../src/state/inspector.js';
-import { StateFieldRegistry } from '../../src/state/fields.js';
 import { ThreadInfo, ThreadTable } from '../../src/state/thread.js';
 import { FdInfo } from '../../src/state/fdinfo.js';
 import { concatPaths } from '../../src/state/paths.js';
 import { emptyHeader } from '../../src/capture/scap-header.js';
-import { ev, i64, u32, str, none, u64, tuple4, cloneX, execveX } from './events.js';
+import { ev, i64, u32, str, none, u64, tuple4, cloneX, execveX, field, procEntry } from './events.js';
 import type { EventView } from '../../src/events/event-view.js';
 import { scapPath } from '../diff/sysdig-oracle.js';
-
-const reg = new StateFieldRegistry();
-function field(insp: Inspector, name: string): unknown {
-  const r = reg.resolve(name);
-  assert.ok(r, `field ${name}`);
-  return r.def.extract(insp.ctx, r.arg);
-}
 
 /** An inspector with one known process: bash (pid 100, cwd /home/u) with stdin on /dev/pts/0. */
 function setup(): Inspector {
   const h = emptyHeader();
-  h.procs.push({
-    tid: 100, pid: 100, ptid: 1, sid: 100, vpgid: 100, comm: 'bash', exe: '-bash', exepath: '/usr/bin/bash', args: [],
-    cwd: '/home/u', fdlimit: 1024n, flags: 0, uid: 1000, gid: 1000, vmsizeKb: 0, vmrssKb: 0, vmswapKb: 0, pfmajor: 0n,
-    pfminor: 0n, env: ['HOME=/home/u'], vtid: 100, vpid: 100, cgroups: ['cpu=/user.slice'], root: '/', loginuid: 1000,
-    exeWritable: false, capInheritable: 0n, capPermitted: 0n, capEffective: 0n,
-  });
+  h.procs.push(procEntry({ pid: 100, comm: 'bash', exe: '-bash', cwd: '/home/u', uid: 1000, env: ['HOME=/home/u'], cgroups: ['cpu=/user.slice'] }));
   h.fds.set(100, [{ fd: 0, ino: 3n, type: 1, name: '/dev/pts/0', openFlags: 3, dev: 0, sip: new Uint8Array(0), dip: new Uint8Array(0), sport: 0, dport: 0, l4proto: 0, unixSource: 0n, unixDest: 0n }]);
   h.users.push({ uid: 1000, gid: 1000, name: 'u', homedir: '/home/u', shell: '/bin/bash' }, { uid: 0, gid: 0, name: 'root', homedir: '/root', shell: '/bin/sh' });
   h.groups.push({ gid: 1000, name: 'u' });

@@ -4,16 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Inspector } from '../../src/state/inspector.js';
-import { StateFieldRegistry } from '../../src/state/fields.js';
 import { emptyHeader } from '../../src/capture/scap-header.js';
-import { ev, i64, u32, none, tuple4, type P } from './events.js';
-
-const reg = new StateFieldRegistry();
-function field(insp: Inspector, name: string): unknown {
-  const r = reg.resolve(name);
-  assert.ok(r, `field ${name}`);
-  return r.def.extract(insp.ctx, r.arg);
-}
+import { ev, i64, u32, none, tuple4, type P, field, procEntry } from './events.js';
 
 /** SOCKADDR for IPv4: family 2, address, port (as the probe writes it). */
 function addr4(ip: string, port: number): P {
@@ -26,12 +18,7 @@ function addr4(ip: string, port: number): P {
 
 function setup(): Inspector {
   const h = emptyHeader();
-  h.procs.push({
-    tid: 100, pid: 100, ptid: 1, sid: 100, vpgid: 100, comm: 'wget', exe: 'wget', exepath: '/usr/bin/wget', args: [],
-    cwd: '/', fdlimit: 1024n, flags: 0, uid: 0, gid: 0, vmsizeKb: 0, vmrssKb: 0, vmswapKb: 0, pfmajor: 0n,
-    pfminor: 0n, env: [], vtid: 100, vpid: 100, cgroups: ['cpu=/'], root: '/', loginuid: 0,
-    exeWritable: false, capInheritable: 0n, capPermitted: 0n, capEffective: 0n,
-  });
+  h.procs.push(procEntry({ pid: 100, comm: 'wget' }));
   const insp = new Inspector(ev(0, 100, []));
   insp.seed(h);
   return insp;

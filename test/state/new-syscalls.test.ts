@@ -5,30 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Inspector } from '../../src/state/inspector.js';
-import { StateFieldRegistry } from '../../src/state/fields.js';
 import { emptyHeader } from '../../src/capture/scap-header.js';
 import { FdType } from '../../src/capture/types.js';
-import { ev, i64, u32, u64, str, type P } from './events.js';
-
-const reg = new StateFieldRegistry();
-function field(insp: Inspector, name: string): unknown {
-  const r = reg.resolve(name);
-  assert.ok(r, `field ${name}`);
-  return r.def.extract(insp.ctx, r.arg);
-}
+import { ev, i64, u32, u64, str, type P, field, procEntry } from './events.js';
 
 const fileEntry = (fd: number, name: string) => ({ fd, ino: 7n, type: FdType.FILE, name, openFlags: 1, dev: 0, sip: new Uint8Array(0), dip: new Uint8Array(0), sport: 0, dport: 0, l4proto: 0, unixSource: 0n, unixDest: 0n });
-const proc = (pid: number, comm: string, uid: number) => ({
-  tid: pid, pid, ptid: 1, sid: pid, vpgid: pid, comm, exe: comm, exepath: `/usr/bin/${comm}`, args: [],
-  cwd: '/', fdlimit: 1024n, flags: 0, uid, gid: uid, vmsizeKb: 0, vmrssKb: 0, vmswapKb: 0, pfmajor: 0n,
-  pfminor: 0n, env: [], vtid: pid, vpid: pid, cgroups: ['cpu=/'], root: '/', loginuid: uid,
-  exeWritable: false, capInheritable: 0n, capPermitted: 0n, capEffective: 0n,
-});
 
 /** pid 100 (uid 0) with fds 3..6 on files; pid 200 (uid 1000) with fd 5 on /etc/shadow. */
 function setup(): Inspector {
   const h = emptyHeader();
-  h.procs.push(proc(100, 'app', 0), proc(200, 'victim', 1000));
+  h.procs.push(procEntry({ pid: 100, comm: 'app' }), procEntry({ pid: 200, comm: 'victim', uid: 1000 }));
   h.fds.set(100, [3, 4, 5, 6].map((n) => fileEntry(n, `/tmp/f${n}`)));
   h.fds.set(200, [fileEntry(5, '/etc/shadow')]);
   h.users.push({ uid: 0, gid: 0, name: 'root', homedir: '/root', shell: '/bin/sh' }, { uid: 1000, gid: 1000, name: 'u', homedir: '/home/u', shell: '/bin/sh' });
