@@ -4,8 +4,8 @@ import { KestrelError } from '../errors.js';
 import type { EventSource } from '../capture/types.js';
 import { EVENT_NAME } from '../events/generated/event-table.js';
 
-/** Events kestrel raises itself, not the probe (container starts: src/containers/start-events.ts);
- * rules on them must not be reported as uncapturable. */
+/** Events kestrel raises itself, not the probe (container starts: src/containers/start-events.ts):
+ * never part of the attach set, so rules on them are not reported as uncapturable. */
 const RAISED_BY_KESTREL: ReadonlySet<string> = new Set(['container']);
 
 /**
@@ -26,7 +26,7 @@ export const STATE_SYSCALLS: readonly string[] = [
 export function attachSet(ruleset: { eventTypes(): { ids: Set<number>; all: boolean } }): { names: string[]; all: boolean } {
   const { ids, all } = ruleset.eventTypes();
   const names = new Set<string>(STATE_SYSCALLS);
-  for (const id of ids) names.add(EVENT_NAME[id]);
+  for (const id of ids) if (!RAISED_BY_KESTREL.has(EVENT_NAME[id])) names.add(EVENT_NAME[id]);
   return { names: [...names].sort(), all };
 }
 
@@ -91,7 +91,7 @@ export async function openLiveSource(
   } catch (e) {
     throw new KestrelError('KES_PROBE_LOAD', `cannot open the eBPF probe: ${(e as Error).message}; use --replay FILE.scap`, { cause: e });
   }
-  const wanted = set.all ? [...available] : set.names.filter((n) => !RAISED_BY_KESTREL.has(n));
+  const wanted = set.all ? [...available] : set.names;
   const missing = wanted.filter((n) => !available.has(n));
   const syscalls = wanted.filter((n) => available.has(n));
   if (missing.length) warn(`the probe cannot capture ${missing.join(', ')}; rules on those events will not fire live`);
