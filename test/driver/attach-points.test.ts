@@ -7,9 +7,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { openLiveSource } from '../../src/engine/live.js';
 import { loadDetection } from '../../src/engine/detection.js';
+import { bpftoolJson } from './util.js';
 
 interface PerfEntry { pid: number; fd_type: string; tracepoint?: string }
 
@@ -18,13 +18,7 @@ test('the default live set attaches only per-syscall tracepoints (+ sched_proces
   assert.deepEqual(det.load.result.errors, []);
   const src = await openLiveSource(det.ruleset, () => undefined);
   try {
-    let mine: PerfEntry[] = [];
-    for (let i = 0; i < 10 && mine.length === 0; i++) {
-      try {
-        const all = JSON.parse(execFileSync('bpftool', ['-j', 'perf', 'show'], { timeout: 120_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as PerfEntry[];
-        mine = all.filter((e) => e.pid === process.pid);
-      } catch { /* an object of a concurrent test vanished mid-walk: retry */ }
-    }
+    const mine = bpftoolJson<PerfEntry[]>(['perf', 'show']).filter((e) => e.pid === process.pid);
     assert.ok(mine.length > 20, `the live set is attached (${mine.length} attachments)`);
     const odd = mine.filter((e) => !(
       (e.fd_type === 'tracepoint' && /^sys_(enter|exit)_[a-z0-9_]+$/.test(e.tracepoint ?? ''))

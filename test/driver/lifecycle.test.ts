@@ -4,10 +4,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bpftoolJson } from './util.js';
 
 const KESTREL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/kestrel.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,16 +27,9 @@ function bpfIds(pid: number): { progs: Set<number>; maps: Set<number> } {
   return { progs, maps };
 }
 
-/** Ids bpftool lists. It can fail when an object of a concurrently running test disappears
- * between its id walk and its lookup: retry. */
+/** Ids bpftool lists. */
 function liveIds(what: 'prog' | 'map'): Set<number> {
-  let last: unknown;
-  for (let i = 0; i < 10; i++) {
-    try {
-      return new Set((JSON.parse(execFileSync('bpftool', [what, 'show', '-j'], { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as Array<{ id: number }>).map((x) => x.id));
-    } catch (e) { last = e; }
-  }
-  throw last;
+  return new Set(bpftoolJson<Array<{ id: number }>>([what, 'show']).map((x) => x.id));
 }
 
 test('kill -9 leaves no BPF program or map behind; a second instance starts', async () => {

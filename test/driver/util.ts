@@ -82,6 +82,18 @@ export async function runCaptured(src: LiveSource, bin: string, args: string[], 
   return { pid, code, stdout, results, events };
 }
 
+/** `bpftool ARGS -j` parsed. bpftool can fail when an object of a concurrently running test
+ * disappears between its id walk and its lookup: it is retried. */
+export function bpftoolJson<T>(args: string[]): T {
+  let last: unknown;
+  for (let i = 0; i < 10; i++) {
+    try {
+      return JSON.parse(execFileSync('bpftool', [...args, '-j'], { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as T;
+    } catch (e) { last = e; }
+  }
+  throw last;
+}
+
 export const i64 = (b: Buffer): number => Number(b.readBigInt64LE(0));
 export const u64 = (b: Buffer): bigint => b.readBigUInt64LE(0);
 export const u32 = (b: Buffer): number => b.readUInt32LE(0);
