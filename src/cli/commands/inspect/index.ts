@@ -54,6 +54,15 @@ options:
   -h, --help             this help
 `;
 
+/** KESTREL_PHASES=1: start-up phases on stderr (ms since the process started), for bench/. */
+const PHASES = process.env.KESTREL_PHASES === '1';
+const phases: string[] = [];
+function phase(name: string): void {
+  if (!PHASES) return;
+  phases.push(`${name} ${performance.now().toFixed(1)}`);
+  if (name === 'events') process.stderr.write(`kestrel phases (ms since start): ${phases.join(', ')}\n`);
+}
+
 /** Writes text to stdout, waiting when the pipe is full; a closed pipe (EPIPE) ends quietly. */
 class Out {
   private chunks: string[] = [];
@@ -103,6 +112,7 @@ export const command: Command = {
   name: 'inspect',
   summary: 'print or rewrite the events of a capture file',
   async run(args: string[]): Promise<number> {
+    phase('command');
     const { values, positionals } = parseArgs({
       args,
       options: {
@@ -180,7 +190,9 @@ export const command: Command = {
     const liveCli = live || values.write ? await import('../../../capture/live-cli.js') : null;
     const liveSrc = live ? liveCli!.liveSource({ snaplen: values.snaplen !== undefined ? Number(values.snaplen) : undefined }) : null;
     const src: EventSource = liveSrc ?? new FileSource(values.read!, { sysdigCompat: !values['all-events'] });
+    phase('compiled');
     await src.open();
+    phase('open');
     const unstop = liveSrc !== null ? liveCli!.stopOn(liveSrc, seconds) : () => {};
     let insp: Inspector | null = null;
     let typeMask: Uint8Array | null = null;
@@ -296,6 +308,7 @@ export const command: Command = {
         if (!more) break;
       }
       await out.flush(true);
+      phase('events');
       return 0;
     } finally {
       unstop();
