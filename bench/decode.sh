@@ -13,7 +13,7 @@ fi
 [ -f dist/src/cli/index.js ] || npx tsc -p tsconfig.json >/dev/null || true
 # inspect's bundle (see bench/replay.sh), its code cache written by one untimed run.
 node dist/src/cli/commands/inspect/bundle-build.js --if-stale >/dev/null
-node bin/kestrel.js inspect -r "$BIG" -n 1 -q > /dev/null
+bin/kestrel inspect -r "$BIG" -n 1 -q > /dev/null
 
 # Wall time of one run, in seconds; a failing run aborts the benchmark.
 run() {
@@ -28,7 +28,7 @@ import { ScapReader } from './dist/src/capture/scap-reader.js';
 const r = await ScapReader.open('$BIG'); let n = 0; while (await r.nextBatch(() => { n++; })) {} console.log(n);")
 k=(); s=()
 for _ in $(seq "$RUNS"); do
-  k+=("$(run node bin/kestrel.js inspect -r "$BIG" -q)")
+  k+=("$(run bin/kestrel inspect -r "$BIG" -q)")
   s+=("$(TZ=UTC run sysdig -r "$BIG" -q)")
 done
 km=$(printf '%s\n' "${k[@]}" | median)
