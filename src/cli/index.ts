@@ -1,7 +1,10 @@
 // kestrel CLI entry. Thin: picks the command, runs it, maps typed errors to exit codes.
 // Each command lives in src/cli/commands/<name>/index.ts and exports `command: Command`.
-import { KestrelError, EXIT } from '../errors.js';
+// (`kestrel inspect` usually starts from commands/inspect/bundle-load.cjs instead, which
+// imports this file only when inspect's bundle is stale: see bin/kestrel.)
+import { EXIT } from '../errors.js';
 import { COMMANDS } from './commands.js';
+import { runBundled, reportError, exitWhenFlushed } from './commands/inspect/bundle-load.cjs';
 
 function usage(): string {
   const lines = ['usage: kestrel <command> [options]', '', 'commands:'];
@@ -19,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   if (name === '--version' || name === '-v') return main(['version']);
   // inspect runs from its bundle (one script, V8 code cache) when one is built and fresh.
   if (name === 'inspect') {
-    const code = await (await import('./commands/inspect/bundle-load.js')).runBundled(rest);
+    const code = await runBundled(rest);
     if (code !== null) return code;
   }
   // Only the command being run is loaded (the table holds loaders, not modules).
@@ -31,24 +34,8 @@ async function main(argv: string[]): Promise<number> {
   return (await entry.load()).command.run(rest);
 }
 
-function isKestrelError(e: unknown): e is KestrelError {
-  return e instanceof Error && typeof (e as KestrelError).code === 'string' && (e as KestrelError).code.startsWith('KES_') &&
-    typeof (e as KestrelError).exitCode === 'number';
-}
-
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => {
-    // (duck-typed too: errors thrown from the inspect bundle are its own KestrelError class)
-    if (err instanceof KestrelError || isKestrelError(err)) {
-      process.stderr.write(`kestrel: ${err.message} [${err.code}]\n`);
-      process.exitCode = err.exitCode;
-    } else if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      process.stderr.write(`kestrel: ${err.message}\n`);
-      process.exitCode = EXIT.USAGE;
-    } else {
-      process.stderr.write(`kestrel: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exitCode = EXIT.FAILURE;
-    }
-  },
-);
+const argv = process.argv.slice(2);
+// inspect has closed everything it opened when it returns: it ends as soon as its output is
+// out, without Node's environment teardown. Other commands end naturally.
+const finish = argv[0] === 'inspect' ? (code: number) => { void exitWhenFlushed(code); } : (code: number) => { process.exitCode = code; };
+main(argv).then(finish, (err: unknown) => finish(reportError(err)));

@@ -3,42 +3,15 @@
 // bundle is never used. Each test builds its own bundle in a temporary directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildBundle } from '../../src/cli/commands/inspect/bundle-build.js';
 import { SHARED_DIR } from '../support/shared-dir.js';
+import { CLI, inspect, withBundle } from './bundle-util.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/index.js', import.meta.url));
 const SAMPLE = join(SHARED_DIR, 'data', 'scap', 'libs_sample.scap');
 
-/** A bundle run found dist/ rebuilt under it (another build running on this machine). */
-class Rebuilt extends Error {}
-
 function run(env: Record<string, string>, args: string[], expectStale = false): { out: string; err: string; status: number | null } {
-  const r = spawnSync(process.execPath, [CLI, 'inspect', ...args], {
-    encoding: 'utf8', env: { ...process.env, KESTREL_BUNDLE_DEBUG: '1', ...env }, maxBuffer: 64 << 20,
-  });
-  if (!expectStale && env.KESTREL_BUNDLE_DIR !== undefined && /inspect bundle: stale/.test(r.stderr)) throw new Rebuilt();
-  return { out: r.stdout, err: r.stderr, status: r.status };
-}
-
-/** Runs `body` with a fresh bundle; again (up to 3 times) if a concurrent build made it stale. */
-function withBundle(body: (dir: string) => void): void {
-  for (let attempt = 1; ; attempt++) {
-    const dir = mkdtempSync(join(tmpdir(), 'kes-bundle-'));
-    try {
-      buildBundle(dir);
-      body(dir);
-      return;
-    } catch (e) {
-      if (!(e instanceof Rebuilt) || attempt === 3) throw e;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  return inspect(CLI, env, args, expectStale);
 }
 
 test('inspect from the bundle prints what the modules print, and writes then uses its code cache', () => {

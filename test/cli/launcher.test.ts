@@ -5,13 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SHARED_DIR } from '../support/shared-dir.js';
-
-const LAUNCHER = fileURLToPath(new URL('../../../bin/kestrel', import.meta.url));
+import { CLI, LAUNCHER, inspect, withBundle } from './bundle-util.js';
 const SAMPLE = join(SHARED_DIR, 'data', 'scap', 'libs_sample.scap');
 const WARNING = /Ignoring extra certs from/;
 
@@ -52,4 +50,51 @@ test('the launcher finds the repository through a symlink (npm installs bin entr
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/**
+ * A --require hook (through NODE_OPTIONS, which the launcher passes on) that says at exit
+ * whether Node's ES module loader ran a module: internal/modules/esm/module_job is loaded only
+ * then (the loader's base parts are loaded at every start).
+ */
+function esmProbe(dir: string): Record<string, string> {
+  const hook = join(dir, 'esm-probe.cjs');
+  writeFileSync(hook, `process.on('exit', () => { process.stderr.write('esm module jobs: ' + process.moduleLoadList.some((m) => m.endsWith('esm/module_job')) + '\\n'); });\n`);
+  return { NODE_OPTIONS: `--require ${hook}` };
+}
+
+test('launcher inspect runs a fresh bundle without the ES module loader, and a stale one from the modules, with the same results', () => {
+  withBundle((dir) => {
+    const env = { ...esmProbe(dir), KESTREL_BUNDLE_DIR: dir };
+    const cases = [
+      { args: ['-r', SAMPLE, '-p', '*%evt.num %proc.name %fd.name %evt.info'], status: 0 },
+      { args: ['-r', SAMPLE, 'proc.nam = x'], status: 3 },
+      { args: ['-r', SAMPLE, '--no-such-flag'], status: 2 },
+    ];
+    const refs = cases.map((c) => inspect(CLI, { KESTREL_NO_BUNDLE: '1' }, c.args));
+    const strip = (err: string) => err.replace(/^(kestrel: inspect bundle|esm module jobs): .*\n/gm, '');
+    cases.forEach((c, i) => {
+      const r = inspect(LAUNCHER, env, c.args);
+      assert.match(r.err, /inspect bundle: used/);
+      assert.match(r.err, /esm module jobs: false/, 'the bundle ran without the ES module loader');
+      assert.equal(r.status, c.status, `${c.args.join(' ')}: ${r.err}`);
+      assert.equal(refs[i]!.status, c.status);
+      assert.equal(r.out, refs[i]!.out);
+      assert.equal(strip(r.err), strip(refs[i]!.err));
+    });
+    assert.ok(refs[0]!.out.split('\n').length > 50);
+    // Stale (a bundled module changed since it was bundled): the ES modules run instead.
+    const manifestPath = join(dir, 'manifest.json');
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: [string, number, number, string][] };
+    m.files[0]![2] += 1;
+    writeFileSync(manifestPath, JSON.stringify(m));
+    cases.forEach((c, i) => {
+      const r = inspect(LAUNCHER, env, c.args, true);
+      assert.match(r.err, /inspect bundle: stale/);
+      assert.match(r.err, /esm module jobs: true/);
+      assert.equal(r.status, c.status, `${c.args.join(' ')}: ${r.err}`);
+      assert.equal(r.out, refs[i]!.out);
+      assert.equal(strip(r.err), strip(refs[i]!.err));
+    });
+  });
 });

@@ -1,5 +1,5 @@
 // Builds the inspect bundle: every module `kestrel inspect` can load (static and dynamic
-// imports from its entry), turned into CommonJS and put in one script, which bundle-load.ts
+// imports from its entry), turned into CommonJS and put in one script, which bundle-load.cts
 // runs with a V8 code cache.
 //
 //   node dist/src/cli/commands/inspect/bundle-build.js [OUT_DIR]     (default dist/inspect-bundle)
@@ -10,7 +10,7 @@
 // modules get no compile cache in Node 20. One script compiled from a code cache skips both.
 //
 // The bundle is derived from dist/ (what the ES module path runs), never from src/ directly, and
-// the manifest records each input's size, mtime and SHA-1: bundle-load.ts uses the bundle only
+// the manifest records each input's size, mtime and SHA-1: bundle-load.cts uses the bundle only
 // while every input is unchanged, so a stale bundle can never run (it falls back to the modules).
 
 import { readFileSync, writeFileSync, mkdirSync, statSync, renameSync, rmSync } from 'node:fs';
@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { ENTRY, BUNDLE_FILE, BUNDLE_FORMAT, CACHE_FILE, MANIFEST_FILE, repoRoot, freshManifest, type Manifest } from './bundle-load.js';
+import { ENTRY, BUNDLE_FILE, BUNDLE_FORMAT, CACHE_FILE, MANIFEST_FILE, repoRoot, freshManifest, type Manifest } from './bundle-load.cjs';
 
 type TS = typeof import('typescript');
 

@@ -1,5 +1,11 @@
 // Runs `kestrel inspect` from the bundle made by bundle-build.ts, compiled from a V8 code cache,
-// when the bundle is fresh; otherwise the caller loads the ES modules as usual.
+// when the bundle is fresh; otherwise the ES modules run as usual.
+//
+// This file is CommonJS (.cts -> .cjs) so that it can be the process entry of `kestrel inspect`
+// (bin/kestrel runs `node bundle-load.cjs inspect ...`): a replay then never starts Node's ES
+// module loader, which costs ~10 ms before the first module runs. When the bundle is stale the
+// entry imports dist/src/cli/index.js (the ES modules) instead, with the same arguments. The
+// ES-module CLI imports this file too, for the same bundle and the same exit handling.
 //
 // Fresh = the manifest's format matches and every bundled module in dist/ still has the size
 // and mtime it had when bundled. A rebuilt dist/ makes the bundle stale until it is rebuilt
@@ -15,8 +21,8 @@ import { readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Command } from '../../command.js';
+import { pathToFileURL } from 'node:url';
+import type { Command } from '../../command.js' with { 'resolution-mode': 'import' };
 
 export const ENTRY = 'dist/src/cli/commands/inspect/index.js';
 export const BUNDLE_FILE = 'inspect.cjs';
@@ -25,9 +31,9 @@ export const CACHE_FILE = 'inspect.cache';
 /** Bumped when the bundle's wrapper format changes. */
 export const BUNDLE_FORMAT = 2;
 
-/** The repository root (this file is dist/src/cli/commands/inspect/bundle-load.js). */
+/** The repository root (this file is dist/src/cli/commands/inspect/bundle-load.cjs). */
 export function repoRoot(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
+  return path.resolve(__dirname, '../../../../..');
 }
 
 export interface Manifest {
@@ -43,6 +49,9 @@ export interface Manifest {
 }
 
 type Defs = Record<string, (exports: object, require: (s: string) => unknown, module: { exports: object }, filename: string, dirname: string, metaUrl: () => string) => void>;
+
+/** runBundled found no usable bundle in this process (it is not looked for twice). */
+let declined = false;
 
 /** Why the bundle was not used (or 'used'), for tests and KESTREL_BUNDLE_DEBUG. */
 export let bundleStatus = 'not tried';
@@ -108,16 +117,19 @@ export function freshManifest(dir: string, root = repoRoot()): Manifest | null {
  * (the caller then loads the command's modules).
  */
 export async function runBundled(args: string[]): Promise<number | null> {
-  if (process.env.KESTREL_NO_BUNDLE === '1') { debug('disabled'); return null; }
+  // The CommonJS entry found no fresh bundle and loaded the ES modules, which ask again.
+  if (declined) return null;
+  if (process.env.KESTREL_NO_BUNDLE === '1') { debug('disabled'); declined = true; return null; }
   const root = repoRoot();
   const dir = process.env.KESTREL_BUNDLE_DIR ?? path.join(root, 'dist', 'inspect-bundle');
   const manifest = freshManifest(dir, root);
-  if (manifest === null) return null;
+  if (manifest === null) { declined = true; return null; }
   let code: string;
   try {
     code = readFileSync(path.join(dir, BUNDLE_FILE), 'latin1');
   } catch {
     debug('absent');
+    declined = true;
     return null;
   }
   let cached: Buffer | undefined;
@@ -144,3 +156,73 @@ export async function runBundled(args: string[]): Promise<number | null> {
     }
   }
 }
+
+/**
+ * The message and exit code of an error that ends a command (the CLI's one mapping, shared by
+ * both entries). Duck-typed: errors thrown from the bundle are its own KestrelError class, and
+ * this CommonJS file cannot import src/errors.ts (an ES module) anyway.
+ */
+export function reportError(err: unknown): number {
+  const e = err as { code?: unknown; exitCode?: unknown; message?: unknown; stack?: unknown };
+  if (err instanceof Error && typeof e.code === 'string' && e.code.startsWith('KES_') && typeof e.exitCode === 'number') {
+    process.stderr.write(`kestrel: ${err.message} [${e.code}]\n`);
+    return e.exitCode;
+  }
+  if (err instanceof Error && e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    process.stderr.write(`kestrel: ${err.message}\n`);
+    return 2; // EXIT.USAGE
+  }
+  process.stderr.write(`kestrel: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+  return 1; // EXIT.FAILURE
+}
+
+// Which of stdout/stderr the process created. Both are created on first access (a few ms for a
+// pipe): exitWhenFlushed must not create one only to find it empty.
+const opened = { stdout: false, stderr: false };
+for (const name of ['stdout', 'stderr'] as const) {
+  const d = Object.getOwnPropertyDescriptor(process, name);
+  if (d?.get === undefined || d.configurable !== true) { opened[name] = true; continue; }
+  const get = d.get;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: d.enumerable,
+    get() { opened[name] = true; return get.call(process); },
+  });
+}
+
+/**
+ * Ends the process with `code` as soon as everything written to stdout and stderr has left it.
+ * Node's natural exit tears the environment down (~13 ms after a replay, measured); only a
+ * command that has closed everything it opened may end this way (inspect does). Writes to a
+ * pipe are asynchronous in Node: a zero-length write's callback runs after every earlier write
+ * has been handed to the kernel, so nothing queued is lost.
+ */
+export async function exitWhenFlushed(code: number): Promise<never> {
+  for (const name of ['stdout', 'stderr'] as const) {
+    if (!opened[name]) continue;
+    const s = process[name];
+    if (s.writableLength === 0 || s.destroyed) continue;
+    const quiet = (): void => {}; // EPIPE while waiting: the reader is gone, nothing to keep
+    s.on('error', quiet);
+    await new Promise<void>((resolve) => { s.write('', () => resolve()); });
+    s.off('error', quiet);
+  }
+  process.exit(code);
+}
+
+/** The CLI's entry when it is `node bundle-load.cjs inspect ARGS` (bin/kestrel does this). */
+async function main(argv: string[]): Promise<void> {
+  let code: number | null = null;
+  if (argv[0] === 'inspect') {
+    try {
+      code = await runBundled(argv.slice(1));
+    } catch (err) {
+      code = reportError(err);
+    }
+  }
+  // No fresh bundle (or not inspect): the ES-module CLI runs with the same process.argv.
+  if (code === null) await import(pathToFileURL(path.join(repoRoot(), 'dist', 'src', 'cli', 'index.js')).href);
+  else await exitWhenFlushed(code);
+}
+
+if (require.main === module) void main(process.argv.slice(2));
