@@ -67,18 +67,85 @@ export class EventView {
    * own lengths do not fit in `end`, otherwise null. `v1` selects the legacy 22-byte header.
    */
   load(buf: Buffer, off: number, end: number, cpu: number, dumpFlags: number, v1 = false): string | null {
-    const hdr = v1 ? EVENT_HEADER_SIZE_V1 : EVENT_HEADER_SIZE;
-    if (end - off < hdr) return `event header truncated (${end - off} of ${hdr} bytes)`;
+    // v1 (22-byte header, no nparams) is rare: its own function keeps this one small, which
+    // matters because the reader's loop inlines it (less to compile, sooner optimized).
+    if (v1) return this.loadV1(buf, off, end, cpu, dumpFlags);
+    if (end - off < EVENT_HEADER_SIZE) return `event header truncated (${end - off} of ${EVENT_HEADER_SIZE} bytes)`;
     this.buf = buf;
     this.off = off;
-    this.hdr = hdr;
+    this.hdr = EVENT_HEADER_SIZE;
     this.cpu = cpu;
     this.dumpFlags = dumpFlags;
     // A DataView per buffer (readers reuse theirs, so this is rarely rebuilt): in optimized code
     // each field is one unaligned load, cheaper than byte arithmetic and than Buffer.read*,
     // which validates its offset on every call. Bounds are checked above.
     let dv = this.dv;
-    if (this.dvBuf !== buf) { dv = this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength); this.dvBuf = buf; }
+    if (this.dvBuf !== buf) dv = this.viewOf(buf);
+    this.tsLo = dv.getUint32(off, true);
+    this.tsHi = dv.getUint32(off + 4, true);
+    this.tid = dv.getInt32(off + 12, true) * 4294967296 + dv.getUint32(off + 8, true);
+    const len = dv.getUint32(off + 16, true);
+    const type = dv.getUint16(off + 20, true);
+    const n = dv.getUint32(off + 22, true);
+    this.len = len;
+    this.type = type;
+    if (len < EVENT_HEADER_SIZE || len > end - off) return `event length ${len} does not fit (available ${end - off}, header ${EVENT_HEADER_SIZE})`;
+    if (n > MAX_PARAMS) return `event has ${n} parameters (max ${MAX_PARAMS})`;
+    if (type < EVENT_LARGE_PAYLOAD.length && EVENT_LARGE_PAYLOAD[type] === 1) return this.checkLengths(off, len, EVENT_HEADER_SIZE, n, 4);
+    this.lw = 2;
+    // The lengths must fit in the event (a corrupt event is the reader's error, not a later
+    // consumer's); the offsets table is built on demand. Lengths are u16 and n <= 64, so the
+    // sum is exact: one comparison after the loop instead of one per parameter, and the slow
+    // check below only runs to name the parameter of an error.
+    const room = len - EVENT_HEADER_SIZE - 2 * n;
+    if (room < 0) return `parameter lengths (${n}) overrun event length ${len}`;
+    let sum = 0;
+    for (let q = off + EVENT_HEADER_SIZE, e = q + 2 * n; q < e; q += 2) sum += dv.getUint16(q, true);
+    if (sum > room) return this.checkLengths(off, len, EVENT_HEADER_SIZE, n, 2);
+    this.nparams = n;
+    this.built = n === 0;
+    return null;
+  }
+
+  /** A DataView over `buf`, kept for the next loads from the same buffer. */
+  private viewOf(buf: Buffer): DataView<ArrayBufferLike> {
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.dv = dv;
+    this.dvBuf = buf;
+    return dv;
+  }
+
+  /**
+   * Checks the lengths array (width `lw`) of the event at `off` against its length `len`, naming
+   * the first parameter that overruns; sets `lw`, `nparams` and `built` like `load`.
+   */
+  private checkLengths(off: number, len: number, hdr: number, n: number, lw: number): string | null {
+    this.lw = lw;
+    if (hdr + n * lw > len) return `parameter lengths (${n}) overrun event length ${len}`;
+    const dv = this.dv;
+    let room = len - hdr - n * lw;
+    let q = off + hdr;
+    for (let i = 0; i < n; i++, q += lw) {
+      const l = lw === 2 ? dv.getUint16(q, true) : dv.getUint32(q, true);
+      if (l > room) return `parameter ${i} length ${l} overruns event length ${len}`;
+      room -= l;
+    }
+    this.nparams = n;
+    this.built = n === 0;
+    return null;
+  }
+
+  /** `load` for the legacy v1 encoding (22-byte header, nparams rebuilt from the lengths). */
+  private loadV1(buf: Buffer, off: number, end: number, cpu: number, dumpFlags: number): string | null {
+    const hdr = EVENT_HEADER_SIZE_V1;
+    if (end - off < hdr) return `event header truncated (${end - off} of ${hdr} bytes)`;
+    this.buf = buf;
+    this.off = off;
+    this.hdr = hdr;
+    this.cpu = cpu;
+    this.dumpFlags = dumpFlags;
+    let dv = this.dv;
+    if (this.dvBuf !== buf) dv = this.viewOf(buf);
     this.tsLo = dv.getUint32(off, true);
     this.tsHi = dv.getUint32(off + 4, true);
     this.tid = dv.getInt32(off + 12, true) * 4294967296 + dv.getUint32(off + 8, true);
@@ -87,45 +154,18 @@ export class EventView {
     this.len = len;
     this.type = type;
     if (len < hdr || len > end - off) return `event length ${len} does not fit (available ${end - off}, header ${hdr})`;
-    const large = type < EVENT_LARGE_PAYLOAD.length && EVENT_LARGE_PAYLOAD[type] === 1;
-    const lw = large ? 4 : 2;
-    this.lw = lw;
-    let n: number;
-    if (v1) {
-      // v1 events do not store nparams: start from the table's count and drop trailing
-      // params until the lengths add up (what libscap does for these files).
-      n = type < EVENT_NPARAMS_2022.length ? EVENT_NPARAMS_2022[type] : 0;
-      for (; n > 0; n--) {
-        if (hdr + n * lw > len) continue;
-        let sum = 0;
-        for (let i = 0; i < n; i++) sum += lw === 2 ? buf.readUInt16LE(off + hdr + i * 2) : buf.readUInt32LE(off + hdr + i * 4);
-        if (hdr + n * lw + sum === len) break;
-      }
-    } else {
-      n = dv.getUint32(off + 22, true);
+    const lw = type < EVENT_LARGE_PAYLOAD.length && EVENT_LARGE_PAYLOAD[type] === 1 ? 4 : 2;
+    // v1 events do not store nparams: start from the table's count and drop trailing
+    // params until the lengths add up (what libscap does for these files).
+    let n = type < EVENT_NPARAMS_2022.length ? EVENT_NPARAMS_2022[type] : 0;
+    for (; n > 0; n--) {
+      if (hdr + n * lw > len) continue;
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += lw === 2 ? dv.getUint16(off + hdr + i * 2, true) : dv.getUint32(off + hdr + i * 4, true);
+      if (hdr + n * lw + sum === len) break;
     }
     if (n > MAX_PARAMS) return `event has ${n} parameters (max ${MAX_PARAMS})`;
-    if (hdr + n * lw > len) return `parameter lengths (${n}) overrun event length ${len}`;
-    this.nparams = n;
-    // Check the lengths now (a corrupt event is the reader's error, not a later consumer's);
-    // the offsets table is built on demand.
-    let room = len - hdr - n * lw;
-    let q = off + hdr;
-    if (lw === 2) {
-      for (let i = 0; i < n; i++, q += 2) {
-        const l = dv.getUint16(q, true);
-        if (l > room) return `parameter ${i} length ${l} overruns event length ${len}`;
-        room -= l;
-      }
-    } else {
-      for (let i = 0; i < n; i++, q += 4) {
-        const l = dv.getUint32(q, true);
-        if (l > room) return `parameter ${i} length ${l} overruns event length ${len}`;
-        room -= l;
-      }
-    }
-    this.built = n === 0;
-    return null;
+    return this.checkLengths(off, len, hdr, n, lw);
   }
 
   /** Fills offs/lens from the lengths array (already checked by `load`). */
