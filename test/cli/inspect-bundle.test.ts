@@ -3,7 +3,7 @@
 // bundle is never used. Each test builds its own bundle in a temporary directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHARED_DIR } from '../support/shared-dir.js';
 import { CLI, inspect, withBundle } from './bundle-util.js';
@@ -67,5 +67,40 @@ test('a stale bundle (a bundled module changed since) is not used; a cache from 
     const stale = run({ KESTREL_BUNDLE_DIR: dir }, args, true);
     assert.match(stale.err, /inspect bundle: stale/);
     assert.equal(stale.out, ref);
+  });
+});
+
+test('modules a replay does not use come from the extra script, loaded only when required', () => {
+  withBundle((dir) => {
+    const main = readFileSync(join(dir, 'inspect.cjs'), 'latin1');
+    const extra = readFileSync(join(dir, 'inspect-extra.cjs'), 'latin1');
+    // Placement: the replay path in the main script, writing and container runtimes in the extra.
+    for (const m of ['dist/src/capture/scap-reader.js', 'dist/src/state/inspector.js', 'dist/src/filter/compile.js', 'dist/src/format/format.js']) {
+      assert.ok(main.includes(`__defs[${JSON.stringify(m)}]`), `${m} in the main script`);
+    }
+    for (const m of ['dist/src/capture/scap-writer.js', 'dist/src/capture/live-cli.js', 'dist/src/containers/index.js']) {
+      assert.ok(extra.includes(`__defs[${JSON.stringify(m)}]`) && !main.includes(`__defs[${JSON.stringify(m)}]`), `${m} only in the extra script`);
+    }
+    // Paths that need the extra script: writing a capture, container fields.
+    const outB = join(dir, 'b.scap');
+    const outM = join(dir, 'm.scap');
+    const w = run({ KESTREL_BUNDLE_DIR: dir }, ['-r', SAMPLE, '-w', outB, 'evt.type = open']);
+    assert.equal(w.status, 0, w.err);
+    assert.match(w.err, /inspect bundle: used/);
+    assert.equal(run({ KESTREL_NO_BUNDLE: '1' }, ['-r', SAMPLE, '-w', outM, 'evt.type = open']).status, 0);
+    assert.ok(readFileSync(outB).equals(readFileSync(outM)), 'the same capture written');
+    const cargs = ['-r', SAMPLE, '-p', '%evt.num %container.id %container.name %proc.name', 'evt.num < 200'];
+    const c = run({ KESTREL_BUNDLE_DIR: dir }, cargs);
+    assert.equal(c.status, 0, c.err);
+    assert.equal(c.out, run({ KESTREL_NO_BUNDLE: '1' }, cargs).out);
+    // An extra script from another build is refused with a message, never run.
+    writeFileSync(join(dir, 'inspect-extra.cjs'), extra.replace(/for [0-9a-f]{40}/, `for ${'0'.repeat(40)}`));
+    const stale = run({ KESTREL_BUNDLE_DIR: dir }, ['-r', SAMPLE, '-w', outB]);
+    assert.notEqual(stale.status, 0);
+    assert.match(stale.err, /inspect-extra\.cjs was rebuilt while kestrel ran/);
+    // A replay does not read it at all.
+    rmSync(join(dir, 'inspect-extra.cjs'));
+    const replay = run({ KESTREL_BUNDLE_DIR: dir }, ['-r', SAMPLE, '-n', '20', 'proc.name = bash']);
+    assert.equal(replay.status, 0, replay.err);
   });
 });

@@ -26,10 +26,16 @@ import type { Command } from '../../command.js' with { 'resolution-mode': 'impor
 
 export const ENTRY = 'dist/src/cli/commands/inspect/index.js';
 export const BUNDLE_FILE = 'inspect.cjs';
+/**
+ * The modules a replay never runs (live capture, writing, container runtimes): a second script,
+ * read and compiled only when one of them is first required (it starts with a comment naming
+ * the SHA-1 of the bundle it belongs to).
+ */
+export const EXTRA_FILE = 'inspect-extra.cjs';
 export const MANIFEST_FILE = 'manifest.json';
 export const CACHE_FILE = 'inspect.cache';
 /** Bumped when the bundle's wrapper format changes. */
-export const BUNDLE_FORMAT = 2;
+export const BUNDLE_FORMAT = 3;
 
 /** The repository root (this file is dist/src/cli/commands/inspect/bundle-load.cjs). */
 export function repoRoot(): string {
@@ -61,16 +67,36 @@ function debug(msg: string): void {
   if (process.env.KESTREL_BUNDLE_DEBUG === '1') process.stderr.write(`kestrel: inspect bundle: ${msg}\n`);
 }
 
-/** The module system inside the bundle: CommonJS semantics over the bundled definitions. */
-function host(root: string): (defs: Defs) => (id: string) => unknown {
+/** A KES_IO error (reportError's duck typing: src/errors.ts is an ES module, out of reach here). */
+function ioError(message: string): Error {
+  return Object.assign(new Error(message), { code: 'KES_IO', exitCode: 1 });
+}
+
+/** The first line of the extra script: which bundle (SHA-1 of its text) it was built with. */
+export function extraHead(sha1: string): string {
+  return `// kestrel inspect bundle extra for ${sha1}\n`;
+}
+
+/**
+ * The module system inside the bundle: CommonJS semantics over the bundled definitions.
+ * `addExtra` adds the extra script's definitions to `defs` (called once, when a module is not
+ * among the main script's).
+ */
+function host(root: string, addExtra: (defs: Defs) => void): (defs: Defs) => (id: string) => unknown {
   return (defs) => {
+    let extraAdded = false;
     const cache = new Map<string, { exports: object }>();
     /** One require for node: builtins (they resolve the same from every module). */
     let builtin: NodeJS.Require | null = null;
     const load = (id: string): unknown => {
       const hit = cache.get(id);
       if (hit !== undefined) return hit.exports;
-      const def = defs[id];
+      let def = defs[id];
+      if (def === undefined && !extraAdded) {
+        extraAdded = true;
+        addExtra(defs);
+        def = defs[id];
+      }
       if (def === undefined) throw new Error(`inspect bundle: module ${id} is not in the bundle`);
       const m = { exports: {} };
       cache.set(id, m);
@@ -78,11 +104,8 @@ function host(root: string): (defs: Defs) => (id: string) => unknown {
       // Built lazily: most modules require only bundled modules and builtins.
       let outside: NodeJS.Require | null = null;
       const req = (spec: string): unknown => {
-        if (defs[spec] !== undefined) return load(spec);
-        if (spec.startsWith('.')) {
-          const target = path.posix.normalize(path.posix.join(path.posix.dirname(id), spec));
-          if (defs[target] !== undefined) return load(target);
-        }
+        // The builder rewrote every relative require of a bundled module to its key.
+        if (spec.startsWith('dist/')) return load(spec);
         if (spec.startsWith('node:')) return (builtin ??= createRequire(file))(spec);
         return (outside ??= createRequire(file))(spec);
       };
@@ -140,7 +163,19 @@ export async function runBundled(args: string[]): Promise<number | null> {
   } catch { /* no cache yet */ }
   const script = new vm.Script(code, { filename: path.join(dir, BUNDLE_FILE), cachedData: cached });
   const writeCache = cached === undefined || script.cachedDataRejected === true;
-  const load = (script.runInThisContext() as (h: ReturnType<typeof host>) => (id: string) => unknown)(host(root));
+  const addExtra = (defs: Defs): void => {
+    const file = path.join(dir, EXTRA_FILE);
+    let text: string;
+    try {
+      text = readFileSync(file, 'latin1');
+    } catch (e) {
+      throw ioError(`inspect bundle: cannot read ${file}: ${(e as Error).message}`);
+    }
+    // Rebuilt since this process read the main script: its modules may not fit with ours.
+    if (!text.startsWith(extraHead(manifest.sha1))) throw ioError(`inspect bundle: ${file} was rebuilt while kestrel ran; run the command again`);
+    (new vm.Script(text, { filename: file }).runInThisContext() as (d: Defs) => void)(defs);
+  };
+  const load = (script.runInThisContext() as (h: ReturnType<typeof host>) => (id: string) => unknown)(host(root, addExtra));
   const mod = load(manifest.entry) as { command: Command };
   debug(writeCache ? 'used (writing code cache)' : 'used (code cache)');
   try {
