@@ -46,8 +46,12 @@ export class EventView {
   private built = true;
   /** Width (2 or 4 bytes) of each entry of the current event's lengths array. */
   private lw = 2;
-  /** DataView over `dvBuf` (the buffer of the last load). */
-  private dv: DataView<ArrayBufferLike> = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
+  /**
+   * DataView over `buf` after a successful load (read-only for consumers: fixed-layout readers
+   * such as the state's switch counters use it for one-load field reads, within the lengths
+   * `load` checked).
+   */
+  dv: DataView<ArrayBufferLike> = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
   private dvBuf: Buffer = EMPTY;
 
   /** Absolute offset in `buf` of each parameter's bytes (valid below `nparams`). */

@@ -84,6 +84,22 @@ kind([30, 31, 34, 35, 48, 49, 52, 53], K.SENDRECV);
 // Events whose parameters refresh the thread's memory and page-fault counters.
 kind([10, 11, 158, 159, 160, 161, 162, 163, 164, 165, 146, 152], K.VMSTATS);
 
+/**
+ * What `process` needs first about each event type, in one byte: whether the event may use an
+ * fd (ctx.hasFdFlag), and whether it takes the fast path (an enter event that only looks its
+ * thread up, not a container event) and refreshes memory counters there.
+ */
+const R_ANY_FD = 1, R_ENTER_LOOKUP = 2, R_CONTAINER = 4, R_VMSTATS = 8;
+const R_FAST = R_ENTER_LOOKUP | R_CONTAINER, R_FAST_ON = R_ENTER_LOOKUP;
+const ROUTE = new Uint8Array(EVENT_COUNT);
+for (let t = 0; t < EVENT_COUNT; t++) {
+  let r = (EVENT_FLAGS[t] & EF_ANY_FD) !== 0 ? R_ANY_FD : 0;
+  if (IS_ENTER[t] === 1 && LOOKUP_ONLY[t] === 1) r |= R_ENTER_LOOKUP;
+  if (t === 272 || t === 324 || t === 228) r |= R_CONTAINER;
+  if (KIND[t] === K.VMSTATS) r |= R_VMSTATS;
+  ROUTE[t] = r;
+}
+
 // Parameter positions by name, per event type (-1 when the type has no such parameter).
 const P = {
   fd: paramIndexTable('fd'), res: paramIndexTable('res'), name: paramIndexTable('name'),
@@ -146,14 +162,6 @@ export class EvalContext {
 
 export interface InspectorOptions {
   maxThreads?: number;
-}
-
-/** u32 little-endian by byte arithmetic (inlined; offsets are checked by EventView.load). */
-function le32(b: Buffer, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-}
-function le16(b: Buffer, o: number): number {
-  return b[o]! | (b[o + 1]! << 8);
 }
 
 export class Inspector {
@@ -229,12 +237,7 @@ export class Inspector {
     const ctx = this.ctx;
     ctx.ev = ev;
     // Deferred removals from the previous event.
-    if (this.pendingFd >= 0) { this.pendingFdTable!.remove(this.pendingFd); this.pendingFd = -1; this.pendingFdTable = null; }
-    if (this.pendingThread >= 0) { this.threads.remove(this.pendingThread); this.pendingThread = -1; }
-
-    // The timestamp as two u32 halves, read by EventView.load: no BigInt on the hot path.
-    const tsLo = ev.tsLo, tsHi = ev.tsHi;
-    const nowMs = tsHi * 4294.967296 + tsLo / 1e6;
+    if (this.pendingFd >= 0 || this.pendingThread >= 0) this.removePending();
     const type = ev.type;
     // evt.reltime counts from the first event that is not a container event (those may carry ts 0).
     if (!this.haveFirst && type !== 272 && type !== 324 && type !== 228) { this.firstTs = ev.ts(); this.haveFirst = true; }
@@ -243,9 +246,36 @@ export class Inspector {
     ctx.enterValid = false;
     ctx.memoNum = -1;
     if (type >= EVENT_COUNT) { ctx.thread = null; ctx.hasFdFlag = false; return ctx; }
-    const eflags = EVENT_FLAGS[type];
-    ctx.hasFdFlag = (eflags & EF_ANY_FD) !== 0;
+    const r = ROUTE[type];
+    ctx.hasFdFlag = (r & R_ANY_FD) !== 0;
+    // The timestamp as two u32 halves, read by EventView.load: no BigInt on the hot path.
+    // Milliseconds of the event clock, for purging idle threads only (a multiplication: the
+    // exact value does not matter at this resolution).
+    const nowMs = ev.tsHi * 4294.967296 + ev.tsLo * 1e-6;
+    if ((r & R_FAST) === R_FAST_ON) {
+      // Scheduler switches, procinfo and the other meta enter events (most of a capture): like
+      // sinsp, they only look their thread up, and switches refresh its memory counters.
+      this.sawOrdinary = true;
+      const t = ev.tid > 0 ? this.threads.get(ev.tid) ?? null : null;
+      ctx.thread = t;
+      if (t !== null) {
+        t.lastAccessMs = nowMs;
+        if ((r & R_VMSTATS) !== 0) this.vmStats(ev, t);
+      }
+    } else this.processFull(ev, type, EVENT_FLAGS[type], nowMs);
+    if (this.threads.map.size >= this.threads.maxThreads) this.threads.maybePurge(nowMs);
+    return ctx;
+  }
 
+  private removePending(): void {
+    if (this.pendingFd >= 0) { this.pendingFdTable!.remove(this.pendingFd); this.pendingFd = -1; this.pendingFdTable = null; }
+    if (this.pendingThread >= 0) { this.threads.remove(this.pendingThread); this.pendingThread = -1; }
+  }
+
+  /** `process` for every event but the lookup-only meta events. */
+  private processFull(ev: EventView, type: number, eflags: number, nowMs: number): void {
+    const ctx = this.ctx;
+    const tsLo = ev.tsLo, tsHi = ev.tsHi;
     let t: ThreadInfo | null = null;
     const isContainerEvt = type === 272 || type === 324 || type === 228;
     if (!isContainerEvt) this.sawOrdinary = true;
@@ -303,8 +333,6 @@ export class Inspector {
         ctx.thread = this.parseExit(ev, null, k);
       }
     }
-    if (this.threads.map.size >= this.threads.maxThreads) this.threads.maybePurge(nowMs);
-    return ctx;
   }
 
   /** Called by the source loop after all consumers saw the event. */
@@ -598,17 +626,23 @@ export class Inspector {
   }
 
   private vmStats(ev: EventView, t: ThreadInfo): void {
-    const type = ev.type;
     // switch_6 (the most frequent event of all): fixed layout, read in place from the u16
-    // lengths array (no parameter table: EventView builds it only when asked).
-    const b = ev.buf, q = ev.off + ev.hdr, n = ev.nparams;
-    if (type === 152 && n >= 6 && le16(b, q + 2) === 8 && le16(b, q + 4) === 8 && le16(b, q + 6) === 4 && le16(b, q + 8) === 4 && le16(b, q + 10) === 4) {
-      const p1 = q + 2 * n + le16(b, q);
-      t.pfmajor = le32(b, p1 + 4) * 4294967296 + le32(b, p1);
-      t.pfminor = le32(b, p1 + 12) * 4294967296 + le32(b, p1 + 8);
-      t.vmsizeKb = le32(b, p1 + 16); t.vmrssKb = le32(b, p1 + 20); t.vmswapKb = le32(b, p1 + 24);
+    // lengths array (no parameter table: EventView builds it only when asked), through the
+    // view's DataView (one load per field). Lengths of params 1-5: 8, 8, 4, 4, 4.
+    const dv = ev.dv, q = ev.off + ev.hdr, n = ev.nparams;
+    if (ev.type === 152 && n >= 6 && dv.getUint32(q + 2, true) === 0x00080008 && dv.getUint32(q + 6, true) === 0x00040004 && dv.getUint16(q + 10, true) === 4) {
+      const p1 = q + 2 * n + dv.getUint16(q, true);
+      t.pfmajor = dv.getUint32(p1 + 4, true) * 4294967296 + dv.getUint32(p1, true);
+      t.pfminor = dv.getUint32(p1 + 12, true) * 4294967296 + dv.getUint32(p1 + 8, true);
+      t.vmsizeKb = dv.getUint32(p1 + 16, true); t.vmrssKb = dv.getUint32(p1 + 20, true); t.vmswapKb = dv.getUint32(p1 + 24, true);
       return;
     }
+    this.vmStatsByName(ev, t);
+  }
+
+  /** The other events with memory counters (older switch layouts, exits of execve/clone …). */
+  private vmStatsByName(ev: EventView, t: ThreadInfo): void {
+    const type = ev.type;
     const vs = P.vmSize[type];
     if (vs < 0 || vs >= ev.nparams) return;
     t.vmsizeKb = uint(ev, vs); t.vmrssKb = uint(ev, P.vmRss[type]); t.vmswapKb = uint(ev, P.vmSwap[type]);
