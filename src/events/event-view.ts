@@ -14,6 +14,10 @@ export const EVENT_HEADER_SIZE_V1 = 22;
 export const MAX_PARAMS = 64;
 
 const EMPTY = Buffer.alloc(0);
+// Module-local copies for the hot path (see `load`).
+const HDR = 26;
+const MAXP = 64;
+const LARGE = EVENT_LARGE_PAYLOAD;
 
 export class EventView {
   buf: Buffer = EMPTY;
@@ -72,12 +76,15 @@ export class EventView {
    */
   load(buf: Buffer, off: number, end: number, cpu: number, dumpFlags: number, v1 = false): string | null {
     // v1 (22-byte header, no nparams) is rare: its own function keeps this one small, which
-    // matters because the reader's loop inlines it (less to compile, sooner optimized).
+    // matters because the reader's loop inlines it (less to compile, sooner optimized). Every
+    // error message is built in `loadError`: a template literal here put a number-to-string
+    // call on the optimized path of every event. HDR and MAXP are module-local on purpose: in
+    // the CommonJS bundle an exported constant is read as `exports.X` (a property load).
     if (v1) return this.loadV1(buf, off, end, cpu, dumpFlags);
-    if (end - off < EVENT_HEADER_SIZE) return `event header truncated (${end - off} of ${EVENT_HEADER_SIZE} bytes)`;
+    if (end - off < HDR) return this.loadError(off, end, 0, 0);
     this.buf = buf;
     this.off = off;
-    this.hdr = EVENT_HEADER_SIZE;
+    this.hdr = HDR;
     this.cpu = cpu;
     this.dumpFlags = dumpFlags;
     // A DataView per buffer (readers reuse theirs, so this is rarely rebuilt): in optimized code
@@ -93,22 +100,28 @@ export class EventView {
     const n = dv.getUint32(off + 22, true);
     this.len = len;
     this.type = type;
-    if (len < EVENT_HEADER_SIZE || len > end - off) return `event length ${len} does not fit (available ${end - off}, header ${EVENT_HEADER_SIZE})`;
-    if (n > MAX_PARAMS) return `event has ${n} parameters (max ${MAX_PARAMS})`;
-    if (type < EVENT_LARGE_PAYLOAD.length && EVENT_LARGE_PAYLOAD[type] === 1) return this.checkLengths(off, len, EVENT_HEADER_SIZE, n, 4);
+    if (len < HDR || len > end - off || n > MAXP) return this.loadError(off, end, len, n);
+    if (type < LARGE.length && LARGE[type] === 1) return this.checkLengths(off, len, HDR, n, 4);
     this.lw = 2;
     // The lengths must fit in the event (a corrupt event is the reader's error, not a later
     // consumer's); the offsets table is built on demand. Lengths are u16 and n <= 64, so the
     // sum is exact: one comparison after the loop instead of one per parameter, and the slow
-    // check below only runs to name the parameter of an error.
-    const room = len - EVENT_HEADER_SIZE - 2 * n;
-    if (room < 0) return `parameter lengths (${n}) overrun event length ${len}`;
+    // check only runs to name the parameter of an error.
+    const room = len - HDR - 2 * n;
+    if (room < 0) return this.checkLengths(off, len, HDR, n, 2);
     let sum = 0;
-    for (let q = off + EVENT_HEADER_SIZE, e = q + 2 * n; q < e; q += 2) sum += dv.getUint16(q, true);
-    if (sum > room) return this.checkLengths(off, len, EVENT_HEADER_SIZE, n, 2);
+    for (let q = off + HDR, e = q + 2 * n; q < e; q += 2) sum += dv.getUint16(q, true);
+    if (sum > room) return this.checkLengths(off, len, HDR, n, 2);
     this.nparams = n;
     this.built = n === 0;
     return null;
+  }
+
+  /** The message of a header that `load` rejected (same checks, in the same order). */
+  private loadError(off: number, end: number, len: number, n: number): string {
+    if (end - off < HDR) return `event header truncated (${end - off} of ${HDR} bytes)`;
+    if (len < HDR || len > end - off) return `event length ${len} does not fit (available ${end - off}, header ${HDR})`;
+    return `event has ${n} parameters (max ${MAXP})`;
   }
 
   /** A DataView over `buf`, kept for the next loads from the same buffer. */

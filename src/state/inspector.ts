@@ -92,6 +92,10 @@ kind([10, 11, 158, 159, 160, 161, 162, 163, 164, 165, 146, 152], K.VMSTATS);
 const R_ANY_FD = 1, R_ENTER_LOOKUP = 2, R_CONTAINER = 4, R_VMSTATS = 8;
 const R_FAST = R_ENTER_LOOKUP | R_CONTAINER, R_FAST_ON = R_ENTER_LOOKUP;
 const ROUTE = new Uint8Array(EVENT_COUNT);
+// Module-local copies for process(): in the CommonJS bundle an imported binding is a property
+// load from the other module's exports on every use.
+const NTYPES = EVENT_COUNT;
+const FLAGS = EVENT_FLAGS;
 for (let t = 0; t < EVENT_COUNT; t++) {
   let r = (EVENT_FLAGS[t] & EF_ANY_FD) !== 0 ? R_ANY_FD : 0;
   if (IS_ENTER[t] === 1 && LOOKUP_ONLY[t] === 1) r |= R_ENTER_LOOKUP;
@@ -245,7 +249,7 @@ export class Inspector {
     ctx.fdNum = -1;
     ctx.enterValid = false;
     ctx.memoNum = -1;
-    if (type >= EVENT_COUNT) { ctx.thread = null; ctx.hasFdFlag = false; return ctx; }
+    if (type >= NTYPES) { ctx.thread = null; ctx.hasFdFlag = false; return ctx; }
     const r = ROUTE[type];
     ctx.hasFdFlag = (r & R_ANY_FD) !== 0;
     // The timestamp as two u32 halves, read by EventView.load: no BigInt on the hot path.
@@ -262,7 +266,7 @@ export class Inspector {
         t.lastAccessMs = nowMs;
         if ((r & R_VMSTATS) !== 0) this.vmStats(ev, t);
       }
-    } else this.processFull(ev, type, EVENT_FLAGS[type], nowMs);
+    } else this.processFull(ev, type, FLAGS[type], nowMs);
     if (this.threads.map.size >= this.threads.maxThreads) this.threads.maybePurge(nowMs);
     return ctx;
   }
