@@ -56,12 +56,13 @@ export function has(ev: EventView, i: number): boolean {
  */
 export function int(ev: EventView, i: number, def = 0): number {
   if (i < 0 || i >= ev.nparams) return def;
-  const o = ev.poff[i], b = ev.buf;
+  // Through the view's DataView (one load per value; Buffer.read* re-validates its offset).
+  const o = ev.poff[i], dv = ev.dv;
   switch (ev.plen[i]) {
-    case 8: return b.readInt32LE(o + 4) * 4294967296 + b.readUInt32LE(o);
-    case 4: return b.readInt32LE(o);
-    case 2: return b.readInt16LE(o);
-    case 1: return b.readInt8(o);
+    case 8: return dv.getInt32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
+    case 4: return dv.getInt32(o, true);
+    case 2: return dv.getInt16(o, true);
+    case 1: return dv.getInt8(o);
     default: return def;
   }
 }
@@ -69,12 +70,12 @@ export function int(ev: EventView, i: number, def = 0): number {
 /** Unsigned integer value of parameter i (8-byte values as double). */
 export function uint(ev: EventView, i: number, def = 0): number {
   if (i < 0 || i >= ev.nparams) return def;
-  const o = ev.poff[i], b = ev.buf;
+  const o = ev.poff[i], dv = ev.dv;
   switch (ev.plen[i]) {
-    case 8: return b.readUInt32LE(o + 4) * 4294967296 + b.readUInt32LE(o);
-    case 4: return b.readUInt32LE(o);
-    case 2: return b.readUInt16LE(o);
-    case 1: return b.readUInt8(o);
+    case 8: return dv.getUint32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
+    case 4: return dv.getUint32(o, true);
+    case 2: return dv.getUint16(o, true);
+    case 1: return dv.getUint8(o);
     default: return def;
   }
 }

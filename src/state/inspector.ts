@@ -1001,7 +1001,7 @@ export function threadFromProc(p: ProcEntry): ThreadInfo {
   t.vmswapKb = p.vmswapKb; t.pfmajor = Number(p.pfmajor); t.pfminor = Number(p.pfminor); t.env = p.env;
   t.vtid = p.vtid; t.vpid = p.vpid; t.cgroups = fixCgroups(p.cgroups); t.root = p.root; t.loginuid = p.loginuid;
   t.exeWritable = p.exeWritable; t.capInheritable = p.capInheritable; t.capPermitted = p.capPermitted;
-  t.capEffective = p.capEffective; t.containerId = containerIdFromCgroups(p.cgroups);
+  t.capEffective = p.capEffective; t.deriveContainerId();
   // Current-layout capture headers carry the executable facts (2022 ones leave them unknown).
   if (p.exeIno !== undefined) { t.exeIno = Number(p.exeIno); t.exeInoCtime = p.exeInoCtime ?? 0n; t.exeInoMtime = p.exeInoMtime ?? 0n; }
   if (p.pidnsInitStartTs !== undefined) t.pidnsInitStartTs = p.pidnsInitStartTs;
@@ -1013,8 +1013,9 @@ export function threadFromProc(p: ProcEntry): ThreadInfo {
 function fillFromEntry(e: FdInfo, f: FdEntry): void {
   e.type = f.type === FdType.FILE_V2 ? FdType.FILE : f.type;
   e.name = f.name; e.nameRaw = f.name; e.openFlags = f.openFlags; e.ino = f.ino; e.dev = f.dev;
-  e.sip.fill(0); e.dip.fill(0);
-  e.sip.set(f.sip.subarray(0, 16)); e.dip.set(f.dip.subarray(0, 16));
+  // e is fresh or reset (FdTable.add): its addresses are zero, and non-socket entries have none.
+  if (f.sip.length > 0) e.sip.set(f.sip.length > 16 ? f.sip.subarray(0, 16) : f.sip);
+  if (f.dip.length > 0) e.dip.set(f.dip.length > 16 ? f.dip.subarray(0, 16) : f.dip);
   e.sport = f.sport; e.dport = f.dport; e.l4proto = f.l4proto;
   e.unixSource = f.unixSource; e.unixDest = f.unixDest;
   if (f.type === FdType.IPV4_SOCK || f.type === FdType.IPV6_SOCK) { if (e.name === '') e.name = tupleName(e); }

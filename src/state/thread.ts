@@ -3,6 +3,7 @@
 // way sinsp shares them between threads created with CLONE_FILES/CLONE_FS.
 
 import { FdTable } from './fdinfo.js';
+import { containerIdFromCgroups } from '../containers/cgroup.js';
 
 export class ThreadInfo {
   tid = 0;
@@ -50,8 +51,21 @@ export class ThreadInfo {
   cloneTs = 0n;
   /** Last time (ms, event clock) an event touched this thread, for purging. */
   lastAccessMs = 0;
-  /** Container id derived from the cgroups ('' = host). */
-  containerId = '';
+  /**
+   * Container id derived from the cgroups ('' = host). Threads from a capture header or /proc
+   * snapshot derive it on first read (`cidPending`): a replay seeds ~100 threads whose ids
+   * most runs never ask for, and the cgroup parser (regular expressions) runs cold there.
+   */
+  get containerId(): string {
+    if (this.cidPending) { this.cidPending = false; this.cid = containerIdFromCgroups(this.cgroups); }
+    return this.cid;
+  }
+  set containerId(id: string) { this.cidPending = false; this.cid = id; }
+  private cid = '';
+  /** containerId is still to be derived from `cgroups` (set by `deriveContainerId`). */
+  private cidPending = false;
+  /** The container id will be derived from the current cgroups when first read. */
+  deriveContainerId(): void { this.cidPending = true; }
   /** The process's fd table; shared by threads created with CLONE_FILES. */
   fds: FdTable = new FdTable();
   /** Entry made up for a tid first seen in an event (no PL entry, no clone seen). */
