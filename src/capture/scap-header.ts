@@ -66,9 +66,16 @@ export class Cursor {
     this.pos += n;
     return v;
   }
+  /** The u16 length in front of string `what` (the message's text is built only on failure). */
+  len16(what: string): number {
+    if (this.end - this.pos < 2) this.fail(`${what} length needs 2 bytes, ${this.end - this.pos} left in block`);
+    const v = this.dv.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
   /** u16 length + bytes (no NUL), limited to `max` bytes like libscap. */
   str(what: string, max = 1024): string {
-    const n = this.u16(`${what} length`);
+    const n = this.len16(what);
     if (n > max) this.fail(`${what} length ${n} exceeds ${max}`);
     this.need(n, what);
     const o = this.pos;
@@ -81,7 +88,7 @@ export class Cursor {
   }
   /** u16 length + NUL-separated list (args/env/cgroups). */
   strList(what: string, max = 4096): string[] {
-    const n = this.u16(`${what} length`);
+    const n = this.len16(what);
     if (n > max) this.fail(`${what} length ${n} exceeds ${max}`);
     this.need(n, what);
     const o = this.pos;
