@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, rmSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHARED_DIR } from '../support/shared-dir.js';
@@ -37,6 +37,24 @@ test('run keeps NODE_EXTRA_CA_CERTS (its outputs may use HTTPS)', () => {
   assert.equal(r.status, 0, r.err);
   assert.match(r.out, /usage: kestrel run/);
   assert.match(r.err, WARNING);
+});
+
+test('without the CommonJS entry (an older build), launcher inspect runs the ES-module CLI', () => {
+  // A tree holding only the launcher and the CLI's entry (a link: node resolves the CLI's
+  // imports from the real file).
+  const dir = mkdtempSync(join(tmpdir(), 'kes-tree-'));
+  try {
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'dist', 'src', 'cli'), { recursive: true });
+    copyFileSync(LAUNCHER, join(dir, 'bin', 'kestrel'));
+    symlinkSync(CLI, join(dir, 'dist', 'src', 'cli', 'index.js'));
+    const r = launch(join(dir, 'bin', 'kestrel'), ['inspect', '-r', SAMPLE, '-n', '5']);
+    assert.equal(r.status, 0, r.err);
+    assert.equal(r.out, launch(LAUNCHER, ['inspect', '-r', SAMPLE, '-n', '5']).out);
+    assert.doesNotMatch(r.err, WARNING);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the launcher finds the repository through a symlink (npm installs bin entries as links)', () => {
