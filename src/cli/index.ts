@@ -4,7 +4,7 @@
 // imports this file only when inspect's bundle is stale: see bin/kestrel.)
 import { EXIT } from '../errors.js';
 import { COMMANDS } from './commands.js';
-import { runBundled, reportError, exitWhenFlushed } from './commands/inspect/bundle-load.cjs';
+import { runBundled, reportError, exitWhenFlushed, watchStdio } from './commands/inspect/bundle-load.cjs';
 
 function usage(): string {
   const lines = ['usage: kestrel <command> [options]', '', 'commands:'];
@@ -37,5 +37,6 @@ async function main(argv: string[]): Promise<number> {
 const argv = process.argv.slice(2);
 // inspect has closed everything it opened when it returns: it ends as soon as its output is
 // out, without Node's environment teardown. Other commands end naturally.
+if (argv[0] === 'inspect') watchStdio();
 const finish = argv[0] === 'inspect' ? (code: number) => { void exitWhenFlushed(code); } : (code: number) => { process.exitCode = code; };
 main(argv).then(finish, (err: unknown) => finish(reportError(err)));

@@ -239,18 +239,29 @@ export function reportError(err: unknown): number {
   return 1; // EXIT.FAILURE
 }
 
-// Which of stdout/stderr the process created. Both are created on first access (a few ms for a
-// pipe): exitWhenFlushed must not create one only to find it empty.
-const opened = { stdout: false, stderr: false };
-for (const name of ['stdout', 'stderr'] as const) {
-  const d = Object.getOwnPropertyDescriptor(process, name);
-  if (d?.get === undefined || d.configurable !== true) { opened[name] = true; continue; }
-  const get = d.get;
-  Object.defineProperty(process, name, {
-    configurable: true,
-    enumerable: d.enumerable,
-    get() { opened[name] = true; return get.call(process); },
-  });
+// Which of stdout/stderr the process created (null: not watched, assume both). Both are
+// created on first access (a few ms for a pipe): exitWhenFlushed must not create one only to
+// find it empty.
+let opened: { stdout: boolean; stderr: boolean } | null = null;
+
+/**
+ * Starts noting which of process.stdout/stderr get created, for exitWhenFlushed. Called before
+ * a command that will end through exitWhenFlushed touches either (inspect only).
+ */
+export function watchStdio(): void {
+  if (opened !== null) return;
+  const seen = { stdout: false, stderr: false };
+  opened = seen;
+  for (const name of ['stdout', 'stderr'] as const) {
+    const d = Object.getOwnPropertyDescriptor(process, name);
+    if (d?.get === undefined || d.configurable !== true) { seen[name] = true; continue; }
+    const get = d.get;
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable: d.enumerable,
+      get() { seen[name] = true; return get.call(process); },
+    });
+  }
 }
 
 /**
@@ -262,7 +273,7 @@ for (const name of ['stdout', 'stderr'] as const) {
  */
 export async function exitWhenFlushed(code: number): Promise<never> {
   for (const name of ['stdout', 'stderr'] as const) {
-    if (!opened[name]) continue;
+    if (opened !== null && !opened[name]) continue;
     const s = process[name];
     if (s.writableLength === 0 || s.destroyed) continue;
     const quiet = (): void => {}; // EPIPE while waiting: the reader is gone, nothing to keep
@@ -277,6 +288,7 @@ export async function exitWhenFlushed(code: number): Promise<never> {
 async function main(argv: string[]): Promise<void> {
   let code: number | null = null;
   if (argv[0] === 'inspect') {
+    watchStdio();
     try {
       code = await runBundled(argv.slice(1));
     } catch (err) {
