@@ -56,6 +56,7 @@ export class EventView {
    * `load` checked).
    */
   dv: DataView<ArrayBufferLike> = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
+  /** The buffer `dv` views (both set by `useBuffer`). */
   private dvBuf: Buffer = EMPTY;
 
   /** Absolute offset in `buf` of each parameter's bytes (valid below `nparams`). */
@@ -90,8 +91,10 @@ export class EventView {
     // A DataView per buffer (readers reuse theirs, so this is rarely rebuilt): in optimized code
     // each field is one unaligned load, cheaper than byte arithmetic and than Buffer.read*,
     // which validates its offset on every call. Bounds are checked above.
-    let dv = this.dv;
-    if (this.dvBuf !== buf) dv = this.viewOf(buf);
+    // A new buffer takes a call. Readers that switch buffers should call `useBuffer` once per
+    // batch, outside their per-event loop: a call here that first runs after the optimizing
+    // compiler has seen only one buffer has no type feedback and deoptimizes load.
+    const dv = this.dvBuf === buf ? this.dv : this.useBuffer(buf);
     this.tsLo = dv.getUint32(off, true);
     this.tsHi = dv.getUint32(off + 4, true);
     this.tid = dv.getInt32(off + 12, true) * 4294967296 + dv.getUint32(off + 8, true);
@@ -117,19 +120,24 @@ export class EventView {
     return null;
   }
 
+  /**
+   * Prepares the view for events in `buf` (a DataView over it, kept for the next loads from
+   * the same buffer) and returns the DataView. `load` calls it when the buffer changes; a
+   * reader that switches buffers calls it before its per-event loop (see `load`).
+   */
+  useBuffer(buf: Buffer): DataView<ArrayBufferLike> {
+    if (this.dvBuf === buf) return this.dv;
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.dv = dv;
+    this.dvBuf = buf;
+    return dv;
+  }
+
   /** The message of a header that `load` rejected (same checks, in the same order). */
   private loadError(off: number, end: number, len: number, n: number): string {
     if (end - off < HDR) return `event header truncated (${end - off} of ${HDR} bytes)`;
     if (len < HDR || len > end - off) return `event length ${len} does not fit (available ${end - off}, header ${HDR})`;
     return `event has ${n} parameters (max ${MAXP})`;
-  }
-
-  /** A DataView over `buf`, kept for the next loads from the same buffer. */
-  private viewOf(buf: Buffer): DataView<ArrayBufferLike> {
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    this.dv = dv;
-    this.dvBuf = buf;
-    return dv;
   }
 
   /**
@@ -161,8 +169,7 @@ export class EventView {
     this.hdr = hdr;
     this.cpu = cpu;
     this.dumpFlags = dumpFlags;
-    let dv = this.dv;
-    if (this.dvBuf !== buf) dv = this.viewOf(buf);
+    const dv = this.dvBuf === buf ? this.dv : this.useBuffer(buf);
     this.tsLo = dv.getUint32(off, true);
     this.tsHi = dv.getUint32(off + 4, true);
     this.tid = dv.getInt32(off + 12, true) * 4294967296 + dv.getUint32(off + 8, true);

@@ -95,4 +95,13 @@ test('EventView: a valid event after a rejected one; offsets built on first use'
   b.writeUInt16LE(8, 3 + 26);
   assert.equal(load(v, b), null);
   assert.equal(v.plen[0], 8);
+  // another buffer, announced with useBuffer (what a reader does before its event loop) or not
+  const c = event(7, [8, 2], 10);
+  assert.equal(v.useBuffer(c).byteLength, c.length);
+  assert.equal(load(v, c), null);
+  assert.equal(v.type, 7);
+  assert.equal(v.dv.getUint16(3 + 20, true), 7);
+  assert.equal(load(v, b), null);
+  assert.equal(v.type, 5);
+  assert.equal(v.dv.byteLength, b.length);
 });
