@@ -118,6 +118,11 @@ class PrefetchInput implements ByteInput {
     }
   }
 
+  /** Starts reads into every slot now (the first chunk too, which `next` would read itself). */
+  requestAll(): void {
+    this.request();
+  }
+
   /** Starts reads into every free slot, in file order. */
   private request(): void {
     while (!this.closed && this.eofAt < 0) {
@@ -206,6 +211,9 @@ class PrefetchInput implements ByteInput {
     if (this.fd >= 0) { const fd = this.fd; this.fd = -1; closeSync(fd); }
   }
 }
+
+/** A read ahead started by ScapReader.prefetch, waiting for its open(). */
+let early: { path: string; input: PrefetchInput } | null = null;
 
 /** An in-memory capture (tests, small captures already in memory). */
 class MemoryInput implements ByteInput {
@@ -339,7 +347,38 @@ export class ScapReader {
   }
 
   /** Opens a capture (plain or gzip, sniffed from the first bytes) and reads its header blocks. */
+  /**
+   * Starts reading `path` ahead now, when it is a plain file that will be read ahead, so the
+   * first chunks (and their fresh pages, ~13 us each here) are read on the pool while the
+   * caller still compiles its filter; the next `open(path)` takes them over. Errors are left
+   * for `open` to report.
+   */
+  static prefetch(path: string): void {
+    early?.input.close().catch(() => {});
+    early = null;
+    if (process.env.KESTREL_READ_AHEAD === '0') return;
+    let fd = -1;
+    try {
+      fd = openSync(path, 'r');
+      const size = fstatSync(fd).size;
+      const magic = Buffer.alloc(2);
+      if (size >= PREFETCH_MIN_SIZE && readSync(fd, magic, 0, 2, 0) === 2 && !(magic[0] === 0x1f && magic[1] === 0x8b)) {
+        const input = new PrefetchInput(fd, size, 0);
+        input.requestAll();
+        early = { path, input };
+        return;
+      }
+    } catch { /* open() reports it */ }
+    if (fd >= 0) closeSync(fd);
+  }
+
   static async open(path: string, opts: ScapReaderOptions = {}): Promise<ScapReader> {
+    if (early !== null) {
+      const e = early;
+      early = null;
+      if (e.path === path && opts.chunkSize === undefined && process.env.KESTREL_READ_AHEAD !== '0') return ScapReader.start(e.input, path, false, opts);
+      await e.input.close();
+    }
     let fd: number;
     let size: number;
     let gz: boolean;

@@ -125,3 +125,28 @@ test('read ahead: closing after the first batch returns (reads in flight are awa
   assert.equal(again.error, null);
   assert.equal(again.lines.length, walk(data).events);
 });
+
+test('read ahead started early (ScapReader.prefetch): open takes it over; another path or a missing file behave as without it', async () => {
+  const expected = (await digest(plain, false)).lines;
+  ScapReader.prefetch(plain);
+  const r = await ScapReader.open(plain);
+  assert.equal(r.readAhead, true);
+  const lines: string[] = [];
+  while (await r.nextBatch((ev) => {
+    lines.push(`${ev.num} ${ev.type} ${ev.tid} ${createHash('sha1').update(ev.buf.subarray(ev.off, ev.off + ev.len)).digest('hex')}`);
+  })) { /* batches */ }
+  await r.close();
+  assert.deepEqual(lines, expected);
+  // Prefetched one file, opened another: the early reads are dropped, the other file is read.
+  ScapReader.prefetch(plain);
+  const small = join(SHARED_DIR, 'data/scap/libs_sample.scap');
+  const r2 = await ScapReader.open(small);
+  assert.equal(r2.readAhead, false);
+  let n = 0;
+  while (await r2.nextBatch(() => { n++; })) { /* batches */ }
+  await r2.close();
+  assert.equal(n, walk(readFileSync(small)).events);
+  // A missing file: prefetch stays quiet, open names it.
+  ScapReader.prefetch(join(dir, 'missing.scap'));
+  await assert.rejects(ScapReader.open(join(dir, 'missing.scap')), (e: unknown) => e instanceof KestrelError && e.code === 'KES_IO' && /missing\.scap/.test(e.message));
+});

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { KestrelError } from '../../../errors.js';
 import type { Command } from '../../command.js';
 import { FileSource } from '../../../capture/file-source.js';
+import { ScapReader } from '../../../capture/scap-reader.js';
 import type { EventView } from '../../../events/event-view.js';
 import { decodeAll, SockAddr, SockTuple } from '../../../events/params.js';
 import type { Inspector } from '../../../state/inspector.js';
@@ -154,6 +155,8 @@ export const command: Command = {
     }
     if (values.snaplen !== undefined && !/^\d+$/.test(values.snaplen)) throw new KestrelError('KES_USAGE', `inspect: -s wants a number, got '${values.snaplen}'`);
     if (values['print-ascii'] && values['print-hex']) throw new KestrelError('KES_USAGE', 'inspect: -A and -X exclude each other');
+    // The file's first chunks are read on the pool while the filter and format compile.
+    if (values.read !== undefined) ScapReader.prefetch(values.read);
     const printing = !values.write && !values.quiet;
     const needState = printing || filterText !== '';
     // Compile the format and the filter before opening the file: bad input fails fast.
