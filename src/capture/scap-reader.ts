@@ -615,6 +615,9 @@ export class ScapReader {
     const b0 = this.buf;
     const dv = this.dv;
     const view = this.view;
+    // The read ahead changes buffers every chunk: the view is switched here, once per batch,
+    // not inside its per-event load.
+    view.useBuffer(b0);
     let s = this.start;
     const e = this.end;
     const base = this.base;
