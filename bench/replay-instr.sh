@@ -2,7 +2,7 @@
 # Instructions executed (valgrind cachegrind "I refs", every thread of the process) by
 # `kestrel inspect -r` and `sysdig -r` on the replay benchmark's capture and filters.
 #
-#   bash bench/replay-instr.sh [KESTREL_CLI]
+#   bash bench/replay-instr.sh [KESTREL_CLI]     (default bin/kestrel, the installed launcher)
 #
 # Why: wall and CPU times on a shared 2-core machine move with the load of other jobs by 2-3x;
 # instruction counts do not (repeat runs agree within ~1%), so they show whether a change
@@ -13,26 +13,26 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIG=${KESTREL_BIG:-/tmp/kestrel-big.scap}
 SHARED=${KESTREL_SHARED:-$( [ -d ../shared ] && cd ../shared && pwd || echo /work/shared )}
-CLI=${1:-dist/src/cli/index.js}
+read -r -a CLI <<< "${1:-bin/kestrel}"
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
 if [ ! -s "$BIG" ]; then
   python3 "$SHARED/bench/make_big.py" --base "$SHARED/data/scap/libs_sample.scap" --out "$BIG" --min-events 2000000 >&2
 fi
-node "$(dirname "$CLI")/commands/inspect/bundle-build.js" --if-stale >&2
-node "$CLI" inspect -r "$SHARED/data/scap/libs_sample.scap" 'evt.num = 0' > /dev/null  # writes the bundle's code cache
+node dist/src/cli/commands/inspect/bundle-build.js --if-stale >&2
+"${CLI[@]}" inspect -r "$SHARED/data/scap/libs_sample.scap" 'evt.num = 0' > /dev/null  # writes the bundle's code cache
 
 FILTER_A='proc.name = no_such_process_kestrel'
 FILTER_B='evt.type in (open, openat, openat2, execve, connect, accept, socket) and evt.dir = < and (fd.name startswith /etc or fd.typechar = 4 or fd.typechar = 6 or proc.name in (bash, sh, nc, curl) or user.uid = 12345) and not proc.pname in (sshd, systemd)'
 
 instr() {
-  TZ=UTC valgrind --tool=cachegrind --cache-sim=no --smc-check=all-non-file --cachegrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+  TZ=UTC valgrind --trace-children=yes --tool=cachegrind --cache-sim=no --smc-check=all-non-file --cachegrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
     awk '/I +refs/ {gsub(",", "", $4); printf "%.0f", $4 / 1e6}'
 }
 
 printf '%-34s %12s %12s\n' '' 'kestrel' 'sysdig'
 printf '%-34s %10sM %10sM\n' 'node -e "" (floor)' "$(instr node -e '')" '-'
 printf '%-34s %10sM %10sM\n' 'start-up (libs_sample.scap, (a))' \
-  "$(instr node "$CLI" inspect -r "$SHARED/data/scap/libs_sample.scap" "$FILTER_A")" \
+  "$(instr "${CLI[@]}" inspect -r "$SHARED/data/scap/libs_sample.scap" "$FILTER_A")" \
   "$(instr sysdig -r "$SHARED/data/scap/libs_sample.scap" "$FILTER_A")"
-printf '%-34s %10sM %10sM\n' '(a) filter matching nothing' "$(instr node "$CLI" inspect -r "$BIG" "$FILTER_A")" "$(instr sysdig -r "$BIG" "$FILTER_A")"
-printf '%-34s %10sM %10sM\n' '(b) Falco-like filter' "$(instr node "$CLI" inspect -r "$BIG" "$FILTER_B")" "$(instr sysdig -r "$BIG" "$FILTER_B")"
+printf '%-34s %10sM %10sM\n' '(a) filter matching nothing' "$(instr "${CLI[@]}" inspect -r "$BIG" "$FILTER_A")" "$(instr sysdig -r "$BIG" "$FILTER_A")"
+printf '%-34s %10sM %10sM\n' '(b) Falco-like filter' "$(instr "${CLI[@]}" inspect -r "$BIG" "$FILTER_B")" "$(instr sysdig -r "$BIG" "$FILTER_B")"
