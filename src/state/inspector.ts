@@ -252,10 +252,6 @@ export class Inspector {
     if (type >= NTYPES) { ctx.thread = null; ctx.hasFdFlag = false; return ctx; }
     const r = ROUTE[type];
     ctx.hasFdFlag = (r & R_ANY_FD) !== 0;
-    // The timestamp as two u32 halves, read by EventView.load: no BigInt on the hot path.
-    // Milliseconds of the event clock, for purging idle threads only (a multiplication: the
-    // exact value does not matter at this resolution).
-    const nowMs = ev.tsHi * 4294.967296 + ev.tsLo * 1e-6;
     if ((r & R_FAST) === R_FAST_ON) {
       // Scheduler switches, procinfo and the other meta enter events (most of a capture): like
       // sinsp, they only look their thread up, and switches refresh its memory counters.
@@ -263,11 +259,13 @@ export class Inspector {
       const t = ev.tid > 0 ? this.threads.get(ev.tid) ?? null : null;
       ctx.thread = t;
       if (t !== null) {
-        t.lastAccessMs = nowMs;
+        // The timestamp's high half (u32 halves read by EventView.load: no BigInt, no float
+        // math on the hot path) is the purge clock: see ThreadInfo.lastAccessHi.
+        t.lastAccessHi = ev.tsHi;
         if ((r & R_VMSTATS) !== 0) this.vmStats(ev, t);
       }
     } else this.processFull(ev, type, FLAGS[type]);
-    if (this.threads.map.size >= this.threads.maxThreads) this.threads.maybePurge(nowMs);
+    if (this.threads.map.size >= this.threads.maxThreads) this.threads.maybePurge(ev.tsHi * 4294.967296);
     return ctx;
   }
 
@@ -279,9 +277,6 @@ export class Inspector {
   /** `process` for every event but the lookup-only meta events. */
   private processFull(ev: EventView, type: number, eflags: number): void {
     const ctx = this.ctx;
-    // Recomputed rather than passed: a double argument to a call that is not inlined is boxed
-    // (a heap number per event, which showed up as extra scavenges).
-    const nowMs = ev.tsHi * 4294.967296 + ev.tsLo * 1e-6;
     const tsLo = ev.tsLo, tsHi = ev.tsHi;
     let t: ThreadInfo | null = null;
     const isContainerEvt = type === 272 || type === 324 || type === 228;
@@ -298,10 +293,10 @@ export class Inspector {
 
     if (IS_ENTER[type]) {
       if (t !== null && (LOOKUP_ONLY[type] === 1)) {
-        t.lastAccessMs = nowMs;
+        t.lastAccessHi = tsHi;
         if (k === K.VMSTATS) this.vmStats(ev, t);
       } else if (t !== null) {
-        t.lastAccessMs = nowMs;
+        t.lastAccessHi = tsHi;
         t.lastEventType = type;
         t.enterHi = tsHi; t.enterLo = tsLo;
         t.latency = 0;
@@ -311,7 +306,7 @@ export class Inspector {
       }
     } else {
       if (t !== null) {
-        t.lastAccessMs = nowMs;
+        t.lastAccessHi = tsHi;
         ctx.enterValid = t.lastEventType === type - 1;
         // Exact while the difference stays below 2^53 ns (104 days).
         if (t.enterHi !== 0 || t.enterLo !== 0) t.latency = (tsHi - t.enterHi) * 4294967296 + (tsLo - t.enterLo);
@@ -923,7 +918,7 @@ export class Inspector {
       if (pt !== 0n) c.pidnsInitStartTs = pt;
     }
     c.cloneTs = ts;
-    c.lastAccessMs = Number(ts / 1000000n);
+    c.lastAccessHi = Number(ts >> 32n);
     c.enterHi = 0; c.enterLo = 0;
     this.threads.add(c);
     return res === 0 ? c : cur;

@@ -49,8 +49,15 @@ export class ThreadInfo {
   capEffective = 0n;
   /** Clone time (ns since the epoch); 0n when unknown (threads from the initial snapshot). */
   cloneTs = 0n;
-  /** Last time (ms, event clock) an event touched this thread, for purging. */
-  lastAccessMs = 0;
+  /**
+   * Last time an event touched this thread, for purging: the high half of the event's
+   * timestamp (units of 2^32 ns, ~4.3 s). A small integer the state stores per event without
+   * float math (which allocated a heap number per event before the code was optimized);
+   * `lastAccessMs` reads and writes it in milliseconds.
+   */
+  lastAccessHi = 0;
+  get lastAccessMs(): number { return this.lastAccessHi * 4294.967296; }
+  set lastAccessMs(ms: number) { this.lastAccessHi = ms / 4294.967296; }
   /**
    * Container id derived from the cgroups ('' = host). Threads from a capture header or /proc
    * snapshot derive it on first read (`cidPending`): a replay seeds ~100 threads whose ids
@@ -172,7 +179,8 @@ export class ThreadTable {
 
   /**
    * Bounded size: when the table is full, drop threads not seen for `staleMs` (of event time), and
-   * if that is not enough, the least recently seen ones. Called at most once a second of event time.
+   * if that is not enough, the least recently seen ones. Called at most once a second of event time
+   * (the state's clock for this advances in steps of ~4.3 s: see ThreadInfo.lastAccessHi).
    */
   maybePurge(nowMs: number): void {
     if (this.map.size < this.maxThreads || nowMs - this.lastPurgeMs < 1000) return;

@@ -161,6 +161,30 @@ test('thread table stays bounded: stale and then oldest entries are dropped', ()
   assert.ok(tt.get(150));
 });
 
+test('purge clock: each event stamps its thread with the timestamp high half; full tables purge by it', () => {
+  const insp = setup();
+  const e = run(insp, ev(8, 100, [i64(0), u32(1)])).ev; // write enter of bash (pid 100)
+  const t = insp.threads.get(100)!;
+  assert.equal(t.lastAccessHi, Number(e.ts() >> 32n));
+  assert.ok(Math.abs(t.lastAccessMs - Number(e.ts() >> 32n) * 4294.967296) < 1e-6);
+  // a switch (the lookup-only fast path) stamps it too
+  t.lastAccessHi = 0;
+  run(insp, ev(152, 100, [i64(5), u64(1n), u64(2n), u32(3), u32(4), u32(5)]));
+  assert.equal(t.lastAccessHi, Number(e.ts() >> 32n));
+  assert.equal(Number(field(insp, 'thread.pfmajor')), 1);
+  assert.equal(Number(field(insp, 'thread.vmsize')), 3);
+  // ms in, ms out (the ThreadTable test above and callers use milliseconds)
+  const u = new ThreadInfo();
+  u.lastAccessMs = 123456;
+  assert.ok(Math.abs(u.lastAccessMs - 123456) < 1e-6);
+  // a full table purges idle threads once the event clock has moved past staleMs
+  const tt = new ThreadTable(3, 10_000);
+  for (let i = 1; i <= 3; i++) { const x = new ThreadInfo(); x.tid = i; x.lastAccessHi = i === 3 ? 10 : 1; tt.add(x); }
+  tt.maybePurge(10 * 4294.967296);
+  assert.equal(tt.size, 1);
+  assert.ok(tt.get(3));
+});
+
 test('entries keep one shape (monomorphic): same keys fresh and after use', () => {
   const a = new FdInfo(), b = new FdInfo();
   b.name = 'x'; b.role = 1; b.reset();
