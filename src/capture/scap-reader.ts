@@ -611,6 +611,9 @@ export class ScapReader {
    * nextBatch, the optimized loop deoptimized on resuming after an await and was compiled
    * twice). Returns DRAIN_SLOW when the first buffered block is not an event block.
    */
+  /** drain calls so far, up to 16 (see drain). */
+  private warmCalls = 0;
+
   private drain(first: number, onEvent: (ev: EventView) => void): number {
     const b0 = this.buf;
     const dv = this.dv;
@@ -619,7 +622,11 @@ export class ScapReader {
     // not inside its per-event load.
     view.useBuffer(b0);
     let s = this.start;
-    const e = this.end;
+    // The first calls stop after a few KiB (the first block always fits: peekEventBlock
+    // buffered it), so every path of the loop, its exit included, runs in the interpreter
+    // before V8 optimizes it: optimized during the long first call, the loop deoptimized at
+    // its never-seen exit and again on later calls (2-136 deopts per replay, ~35M instructions).
+    const e = this.warmCalls < 16 ? (this.warmCalls++, Math.min(this.end, Math.max(s + 4096, first + this.buf.readUInt32LE(first + 4)))) : this.end;
     const base = this.base;
     let lastType = -1;
     let lastCount = 0;
