@@ -6,9 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-5}"
-BIG=/tmp/kestrel-big.scap
+BIG=${KESTREL_BIG:-/tmp/kestrel-big.scap}
+SHARED=${KESTREL_SHARED:-$( [ -d ../shared ] && cd ../shared && pwd || echo /work/shared )}
 if [ ! -s "$BIG" ]; then
-  python3 /work/shared/bench/make_big.py --base /work/shared/data/scap/libs_sample.scap --out "$BIG" --min-events 2000000 >/dev/null
+  python3 "$SHARED/bench/make_big.py" --base "$SHARED/data/scap/libs_sample.scap" --out "$BIG" --min-events 2000000 >/dev/null
 fi
 [ -f dist/src/cli/index.js ] || npx tsc -p tsconfig.json >/dev/null || true
 # inspect's bundle (see bench/replay.sh), its code cache written by one untimed run.
