@@ -118,13 +118,11 @@ class PrefetchInput implements ByteInput {
     }
   }
 
-  /** Starts reads into every slot now (the first chunk too, which `next` would read itself). */
-  requestAll(): void {
-    this.request();
-  }
-
-  /** Starts reads into every free slot, in file order. */
-  private request(): void {
+  /**
+   * Starts reads into every free slot, in file order (called first by ScapReader.prefetch, so
+   * the first chunk too is read on the pool rather than by `next`).
+   */
+  request(): void {
     while (!this.closed && this.eofAt < 0) {
       const c = this.slots[this.nextReq]!;
       if (c.state !== 0) return;
@@ -210,6 +208,23 @@ class PrefetchInput implements ByteInput {
     if (this.inFlight > 0) await new Promise<void>((resolve) => { this.drained = resolve; });
     if (this.fd >= 0) { const fd = this.fd; this.fd = -1; closeSync(fd); }
   }
+}
+
+/** Whether the buffer starts with gzip's magic (1f 8b). */
+function isGzip(b: Buffer): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+/** The open file's size and whether it is gzip (read from its first two bytes). */
+function sniff(fd: number): { size: number; gz: boolean } {
+  const size = fstatSync(fd).size;
+  const magic = Buffer.alloc(2);
+  return { size, gz: isGzip(magic.subarray(0, readSync(fd, magic, 0, 2, 0))) };
+}
+
+/** Whether a plain file of `size` bytes is read ahead (PrefetchInput) rather than PlainInput. */
+function readsAhead(size: number, opts: ScapReaderOptions): boolean {
+  return size >= PREFETCH_MIN_SIZE && opts.chunkSize === undefined && process.env.KESTREL_READ_AHEAD !== '0';
 }
 
 /** A read ahead started by ScapReader.prefetch, waiting for its open(). */
@@ -360,11 +375,10 @@ export class ScapReader {
     let fd = -1;
     try {
       fd = openSync(path, 'r');
-      const size = fstatSync(fd).size;
-      const magic = Buffer.alloc(2);
-      if (size >= PREFETCH_MIN_SIZE && readSync(fd, magic, 0, 2, 0) === 2 && !(magic[0] === 0x1f && magic[1] === 0x8b)) {
+      const { size, gz } = sniff(fd);
+      if (!gz && readsAhead(size, {})) {
         const input = new PrefetchInput(fd, size, 0);
-        input.requestAll();
+        input.request();
         early = { path, input };
         return;
       }
@@ -376,7 +390,7 @@ export class ScapReader {
     if (early !== null) {
       const e = early;
       early = null;
-      if (e.path === path && opts.chunkSize === undefined && process.env.KESTREL_READ_AHEAD !== '0') return ScapReader.start(e.input, path, false, opts);
+      if (e.path === path && readsAhead(e.input.size, opts)) return ScapReader.start(e.input, path, false, opts);
       await e.input.close();
     }
     let fd: number;
@@ -388,10 +402,7 @@ export class ScapReader {
       throw new KestrelError('KES_IO', `cannot open capture ${path}: ${(e as Error).message}`, { cause: e });
     }
     try {
-      size = fstatSync(fd).size;
-      const magic = Buffer.alloc(2);
-      const bytesRead = readSync(fd, magic, 0, 2, 0);
-      gz = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+      ({ size, gz } = sniff(fd));
     } catch (e) {
       closeSync(fd);
       throw new KestrelError('KES_IO', `cannot read capture ${path}: ${(e as Error).message}`, { cause: e });
@@ -400,7 +411,7 @@ export class ScapReader {
     if (gz) {
       closeSync(fd);
       input = await gzipInput(path);
-    } else if (size >= PREFETCH_MIN_SIZE && process.env.KESTREL_READ_AHEAD !== '0' && opts.chunkSize === undefined) {
+    } else if (readsAhead(size, opts)) {
       input = new PrefetchInput(fd, size, 0);
     } else {
       input = new PlainInput(fd, size);
@@ -410,7 +421,7 @@ export class ScapReader {
 
   /** Reads a capture held in memory (plain or gzip); `name` is used in messages. */
   static async fromBuffer(data: Buffer, name = '<buffer>', opts: ScapReaderOptions = {}): Promise<ScapReader> {
-    const gz = data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
+    const gz = isGzip(data);
     return ScapReader.start(gz ? await gzipInput(data) : new MemoryInput(data), name, gz, opts);
   }
 
