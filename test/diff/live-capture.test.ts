@@ -8,12 +8,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { liveSource, PairWriter } from '../../src/capture/live-cli.js';
+import { buildC } from '../support/build-c.js';
 import { ScapWriter } from '../../src/capture/scap-writer.js';
 import { Inspector, type EvalContext } from '../../src/state/inspector.js';
 import { StateFieldRegistry } from '../../src/state/fields.js';
@@ -25,19 +26,6 @@ import { FILTERS, kestrelNumsAt, pool, sysdigNumsAt } from './filter-oracle.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const SRC = resolve(here, '../../../test/diff/live-workload.c');
 
-function buildWorkload(): string {
-  const dir = join(tmpdir(), 'kestrel-diff-test');
-  mkdirSync(dir, { recursive: true });
-  const bin = join(dir, 'live-workload');
-  if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(SRC).mtimeMs) {
-    // parallel runs share the dir: build under a private name, rename into place
-    const tmp = `${bin}.${process.pid}.tmp`;
-    execFileSync('gcc', ['-O1', '-Wall', '-pthread', '-o', tmp, SRC], { timeout: 120_000, killSignal: 'SIGKILL' });
-    renameSync(tmp, bin);
-  }
-  return bin;
-}
-
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const skip = !isRoot ? 'live capture needs root' : !sysdigAvailable() ? 'sysdig 0.29.3 not installed' : false;
 
@@ -48,7 +36,7 @@ interface Captured { file: string; root: number; tree: string; dir: string }
  * workload's tree until the root's procexit has been written, and returns the file.
  */
 async function capture(): Promise<Captured> {
-  const bin = buildWorkload();
+  const bin = buildC(SRC, 'live-workload', ['-O1', '-pthread']);
   const dir = mkdtempSync(join(tmpdir(), 'kes-live-diff-'));
   // 0700 and root-owned: the workload's setuid child must fail to create a file here
   chmodSync(dir, 0o700);

@@ -4,30 +4,20 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, renameSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LiveSource } from '../../src/capture/live-source.js';
+import { buildC } from '../support/build-c.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const GEN_SRC = resolve(here, '../../../bench/live-gen.c');
 
-function buildGen(): string {
-  const dir = join(tmpdir(), 'kestrel-driver-test');
-  mkdirSync(dir, { recursive: true });
-  const bin = join(dir, 'live-gen');
-  const tmp = `${bin}.${process.pid}.tmp`; // parallel test files share the dir
-  execFileSync('gcc', ['-O2', '-Wall', '-o', tmp, GEN_SRC], { timeout: 300_000, killSignal: 'SIGKILL' });
-  renameSync(tmp, bin);
-  return bin;
-}
-
 const PPME_SYSCALL_CLOSE_X = 5;
 
 test('events from several CPUs come out of drain() in non-decreasing timestamp order', async () => {
-  const gen = buildGen();
+  const gen = buildC(GEN_SRC, 'live-gen', ['-O2']);
   const src = new LiveSource({ syscalls: ['close', 'procexit'], snapshot: false, ringKiB: 16384 });
   await src.open();
   try {

@@ -2,11 +2,10 @@
 // real probe captures, and decode the captured events' parameters.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, existsSync, statSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LiveSource } from '../../src/capture/live-source.js';
+import { buildC } from '../support/build-c.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Source dir of the test helpers (test/driver/helpers), from dist/test/driver. */
@@ -14,18 +13,7 @@ export const HELPERS_SRC = resolve(here, '../../../test/driver/helpers');
 
 /** Compiles helpers/<name>.c once per source change; returns the binary path. */
 export function buildHelper(name: string): string {
-  const src = join(HELPERS_SRC, `${name}.c`);
-  const dir = join(tmpdir(), 'kestrel-driver-test');
-  mkdirSync(dir, { recursive: true });
-  const bin = join(dir, name);
-  if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(src).mtimeMs) {
-    // Driver test files run in parallel and share this dir: build under a private name and
-    // rename into place, so no file ever runs (or sees) a half-written binary.
-    const tmp = `${bin}.${process.pid}.tmp`;
-    execFileSync('gcc', ['-O1', '-Wall', '-o', tmp, src], { timeout: 300_000, killSignal: 'SIGKILL' });
-    renameSync(tmp, bin);
-  }
-  return bin;
+  return buildC(join(HELPERS_SRC, `${name}.c`), name, ['-O1']);
 }
 
 export interface Captured {
