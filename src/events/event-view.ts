@@ -83,26 +83,10 @@ export class EventView {
     // the CommonJS bundle an exported constant is read as `exports.X` (a property load).
     if (v1) return this.loadV1(buf, off, end, cpu, dumpFlags);
     if (end - off < HDR) return this.loadError(off, end, 0, 0);
-    this.buf = buf;
-    this.off = off;
-    this.hdr = HDR;
-    this.cpu = cpu;
-    this.dumpFlags = dumpFlags;
-    // A DataView per buffer (readers reuse theirs, so this is rarely rebuilt): in optimized code
-    // each field is one unaligned load, cheaper than byte arithmetic and than Buffer.read*,
-    // which validates its offset on every call. Bounds are checked above.
-    // A new buffer takes a call. Readers that switch buffers should call `useBuffer` once per
-    // batch, outside their per-event loop: a call here that first runs after the optimizing
-    // compiler has seen only one buffer has no type feedback and deoptimizes load.
-    const dv = this.dvBuf === buf ? this.dv : this.useBuffer(buf);
-    this.tsLo = dv.getUint32(off, true);
-    this.tsHi = dv.getUint32(off + 4, true);
-    this.tid = dv.getInt32(off + 12, true) * 4294967296 + dv.getUint32(off + 8, true);
-    const len = dv.getUint32(off + 16, true);
-    const type = dv.getUint16(off + 20, true);
+    const dv = this.head(buf, off, HDR, cpu, dumpFlags);
+    const len = this.len;
+    const type = this.type;
     const n = dv.getUint32(off + 22, true);
-    this.len = len;
-    this.type = type;
     if (len < HDR || len > end - off || n > MAXP) return this.loadError(off, end, len, n);
     if (type < LARGE.length && LARGE[type] === 1) return this.checkLengths(off, len, HDR, n, 4);
     this.lw = 2;
@@ -118,6 +102,32 @@ export class EventView {
     this.nparams = n;
     this.built = n === 0;
     return null;
+  }
+
+  /**
+   * Points the view at the event header at `off` (its size `hdr` already checked against the
+   * buffer) and reads the fields both encodings share: timestamp, tid, length, type. Returns
+   * the buffer's DataView. Small, so `load` inlines it.
+   */
+  private head(buf: Buffer, off: number, hdr: number, cpu: number, dumpFlags: number): DataView<ArrayBufferLike> {
+    this.buf = buf;
+    this.off = off;
+    this.hdr = hdr;
+    this.cpu = cpu;
+    this.dumpFlags = dumpFlags;
+    // A DataView per buffer (readers reuse theirs, so this is rarely rebuilt): in optimized code
+    // each field is one unaligned load, cheaper than byte arithmetic and than Buffer.read*,
+    // which validates its offset on every call. Bounds are checked by the caller.
+    // A new buffer takes a call. Readers that switch buffers should call `useBuffer` once per
+    // batch, outside their per-event loop: a call here that first runs after the optimizing
+    // compiler has seen only one buffer has no type feedback and deoptimizes load.
+    const dv = this.dvBuf === buf ? this.dv : this.useBuffer(buf);
+    this.tsLo = dv.getUint32(off, true);
+    this.tsHi = dv.getUint32(off + 4, true);
+    this.tid = dv.getInt32(off + 12, true) * 4294967296 + dv.getUint32(off + 8, true);
+    this.len = dv.getUint32(off + 16, true);
+    this.type = dv.getUint16(off + 20, true);
+    return dv;
   }
 
   /**
@@ -164,21 +174,11 @@ export class EventView {
   private loadV1(buf: Buffer, off: number, end: number, cpu: number, dumpFlags: number): string | null {
     const hdr = EVENT_HEADER_SIZE_V1;
     if (end - off < hdr) return `event header truncated (${end - off} of ${hdr} bytes)`;
-    this.buf = buf;
-    this.off = off;
-    this.hdr = hdr;
-    this.cpu = cpu;
-    this.dumpFlags = dumpFlags;
-    const dv = this.dvBuf === buf ? this.dv : this.useBuffer(buf);
-    this.tsLo = dv.getUint32(off, true);
-    this.tsHi = dv.getUint32(off + 4, true);
-    this.tid = dv.getInt32(off + 12, true) * 4294967296 + dv.getUint32(off + 8, true);
-    const len = dv.getUint32(off + 16, true);
-    const type = dv.getUint16(off + 20, true);
-    this.len = len;
-    this.type = type;
+    const dv = this.head(buf, off, hdr, cpu, dumpFlags);
+    const len = this.len;
+    const type = this.type;
     if (len < hdr || len > end - off) return `event length ${len} does not fit (available ${end - off}, header ${hdr})`;
-    const lw = type < EVENT_LARGE_PAYLOAD.length && EVENT_LARGE_PAYLOAD[type] === 1 ? 4 : 2;
+    const lw = type < LARGE.length && LARGE[type] === 1 ? 4 : 2;
     // v1 events do not store nparams: start from the table's count and drop trailing
     // params until the lengths add up (what libscap does for these files).
     let n = type < EVENT_NPARAMS_2022.length ? EVENT_NPARAMS_2022[type] : 0;
@@ -188,7 +188,7 @@ export class EventView {
       for (let i = 0; i < n; i++) sum += lw === 2 ? dv.getUint16(off + hdr + i * 2, true) : dv.getUint32(off + hdr + i * 4, true);
       if (hdr + n * lw + sum === len) break;
     }
-    if (n > MAX_PARAMS) return `event has ${n} parameters (max ${MAX_PARAMS})`;
+    if (n > MAXP) return `event has ${n} parameters (max ${MAXP})`;
     return this.checkLengths(off, len, hdr, n, lw);
   }
 
