@@ -52,6 +52,16 @@ test('ENETUNREACH connect to 169.254.169.254:80: fd.sip/fd.sport/fd.name from th
 
 const ip4 = (b: Buffer, off: number) => [...b.subarray(off, off + 4)].join('.');
 
+/** An IPv4 tuple parameter (family, sip, sport, dip, dport: 13 bytes); absent fields are not checked. */
+function assertTuple4(t: Buffer, want: { family?: number; sip?: string; sport: number; dip?: string; dport: number }): void {
+  assert.equal(t.length, 13);
+  if (want.family !== undefined) assert.equal(t[0], want.family);
+  if (want.sip !== undefined) assert.equal(ip4(t, 1), want.sip);
+  assert.equal(t.readUInt16LE(5), want.sport);
+  if (want.dip !== undefined) assert.equal(ip4(t, 7), want.dip);
+  assert.equal(t.readUInt16LE(11), want.dport);
+}
+
 test('unconnected UDP: sendto/sendmsg tuples name dest_addr/msg_name, recvfrom/recvmsg tuples the sender', { skip: isRoot ? false : 'needs root' }, async () => {
   const r = await runCaptured(src, trigger, ['udp-unconn']);
   const res = (name: string) => r.results.find(([a]) => a === name)![1];
@@ -59,44 +69,22 @@ test('unconnected UDP: sendto/sendmsg tuples name dest_addr/msg_name, recvfrom/r
   assert.ok(port > 0 && txport > 0);
   const start = r.events.findIndex((e) => e.type === 293);
   const evs = r.events.slice(start);
-  const snd = evs.filter((e) => e.type === 31);
-  assert.equal(snd.length, 1);
-  assert.equal(i64(snd[0]!.params[0]!), 4);
-  assert.equal(i64(snd[0]!.params[2]!), res('tx'));
+  /** The one event of `type` after the execve, with its result (param 0) checked. */
+  const one = (type: number) => {
+    const found = evs.filter((e) => e.type === type);
+    assert.equal(found.length, 1);
+    assert.equal(i64(found[0]!.params[0]!), 4);
+    return found[0]!;
+  };
+  const snd = one(31);
+  assert.equal(i64(snd.params[2]!), res('tx'));
   // tuple: family, source (us: unbound 0.0.0.0, autobound port), dest = dest_addr
-  const st = snd[0]!.params[4]!;
-  assert.equal(st.length, 13);
-  assert.equal(st[0], 2);
-  assert.equal(ip4(st, 1), '0.0.0.0');
-  assert.equal(st.readUInt16LE(5), txport);
-  assert.equal(ip4(st, 7), '127.0.0.1');
-  assert.equal(st.readUInt16LE(11), port);
-  const rcv = evs.filter((e) => e.type === 35);
-  assert.equal(rcv.length, 1);
-  assert.equal(i64(rcv[0]!.params[0]!), 4);
-  assert.equal(i64(rcv[0]!.params[3]!), res('rx'));
+  assertTuple4(snd.params[4]!, { family: 2, sip: '0.0.0.0', sport: txport, dip: '127.0.0.1', dport: port });
+  const rcv = one(35);
+  assert.equal(i64(rcv.params[3]!), res('rx'));
   // tuple: source = the sender (src_addr as the kernel wrote it), dest = us
-  const rt = rcv[0]!.params[2]!;
-  assert.equal(rt.length, 13);
-  assert.equal(ip4(rt, 1), '127.0.0.1');
-  assert.equal(rt.readUInt16LE(5), txport);
-  assert.equal(ip4(rt, 7), '127.0.0.1');
-  assert.equal(rt.readUInt16LE(11), port);
+  assertTuple4(rcv.params[2]!, { sip: '127.0.0.1', sport: txport, dip: '127.0.0.1', dport: port });
   // sendmsg (SENDMSG_X: res, data, fd, size, tuple) and recvmsg (RECVMSG_X: res, size, data, tuple, …)
-  const sm = evs.filter((e) => e.type === 49);
-  assert.equal(sm.length, 1);
-  assert.equal(i64(sm[0]!.params[0]!), 4);
-  const smt = sm[0]!.params[4]!;
-  assert.equal(smt.length, 13);
-  assert.equal(smt.readUInt16LE(5), txport);
-  assert.equal(ip4(smt, 7), '127.0.0.1');
-  assert.equal(smt.readUInt16LE(11), port);
-  const rm = evs.filter((e) => e.type === 53);
-  assert.equal(rm.length, 1);
-  assert.equal(i64(rm[0]!.params[0]!), 4);
-  const rmt = rm[0]!.params[3]!;
-  assert.equal(rmt.length, 13);
-  assert.equal(ip4(rmt, 1), '127.0.0.1');
-  assert.equal(rmt.readUInt16LE(5), txport);
-  assert.equal(rmt.readUInt16LE(11), port);
+  assertTuple4(one(49).params[4]!, { sport: txport, dip: '127.0.0.1', dport: port });
+  assertTuple4(one(53).params[3]!, { sip: '127.0.0.1', sport: txport, dport: port });
 });
