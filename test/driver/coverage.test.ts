@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LiveSource } from '../../src/capture/live-source.js';
 import { EVENTS } from '../../schema/events.js';
-import { buildHelper, runCaptured, i64, u64, u32, u16, u8, str, type Captured, type RunResult } from './util.js';
+import { buildHelper, runCaptured, i64, u64, u32, u16, u8, str, type Captured, type RunResult, nearPid } from './util.js';
 
 let src: LiveSource;
 let cover: string;
@@ -60,7 +60,7 @@ const res = (r: RunResult, name: string): number => {
   assert.ok(v, `helper printed ${name}: ${r.stdout}`);
   return v[1];
 };
-const near = (tid: number, pid: number) => tid >= pid && tid < pid + 500;
+const near = nearPid;
 /** DYN parameter: [selector, value bytes]. */
 const dyn = (b: Buffer): [number, Buffer] => [b[0]!, b.subarray(1)];
 

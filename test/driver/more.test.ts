@@ -10,7 +10,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LiveSource } from '../../src/capture/live-source.js';
-import { buildHelper, runCaptured, i64, u64, u32, u16, u8, str, strs, type Captured, type RunResult } from './util.js';
+import { buildHelper, runCaptured, i64, u64, u32, u16, u8, str, strs, type Captured, type RunResult, nearPid } from './util.js';
 
 let src: LiveSource;
 let trigger: string;
@@ -37,7 +37,7 @@ const one = (r: RunResult, type: number, tid = r.pid): Captured => {
   return evs[0]!;
 };
 const res = (r: RunResult, name: string): number => r.results.find(([a]) => a === name)![1];
-const near = (tid: number, pid: number) => tid >= pid && tid < pid + 500;
+const near = nearPid;
 
 test('creat, fchmod, openat2, chdir, fchdir, symlinkat, linkat, renameat, mount, umount2, chroot', async () => {
   const d = mkdtempSync(join(tmpdir(), 'kes-more-'));

@@ -2,6 +2,7 @@
 // real probe captures, and decode the captured events' parameters.
 
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LiveSource } from '../../src/capture/live-source.js';
@@ -15,6 +16,22 @@ export const HELPERS_SRC = resolve(here, '../../../test/driver/helpers');
 export function buildHelper(name: string): string {
   return buildC(join(HELPERS_SRC, `${name}.c`), name, ['-O1']);
 }
+
+const PID_MAX = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim());
+/** Where the kernel restarts allocating pids after reaching pid_max (RESERVED_PIDS). */
+const PID_WRAP_START = 300;
+
+/**
+ * True when `tid` was allocated within `span` pids after `pid`, counting across the wrap at
+ * pid_max: on a busy machine (CI) the helper may be pid 32700 and its child pid 300.
+ */
+export function allocatedAfter(tid: number, pid: number, span: number): boolean {
+  const d = tid >= pid ? tid - pid : tid >= PID_WRAP_START ? PID_MAX - pid + (tid - PID_WRAP_START) : -1;
+  return d >= 0 && d < span;
+}
+
+/** The helper and the children, threads and grandchildren it starts (within 500 pids). */
+export const nearPid = (tid: number, pid: number): boolean => allocatedAfter(tid, pid, 500);
 
 export interface Captured {
   type: number;
