@@ -22,6 +22,7 @@
 //         retry_after_ms: 5000
 //         max_attempts: 3
 //         alert_wait_ms: 500                  # bounded wait for metadata before an alert is emitted
+//         running_container_events: true      # containers running at start raise evt.type = container
 
 import type { ContainerManagerOptions } from './manager.js';
 
@@ -37,6 +38,7 @@ const ENGINE_KEYS = ['docker', 'podman', 'containerd', 'cri', 'lxc', 'libvirt_lx
 const KNOWN_KEYS = new Set([
   'label_max_len', 'with_size', 'engines', 'hooks', 'host_root', 'containerd_state_dir', 'containerd_namespaces',
   'request_timeout_ms', 'max_response_bytes', 'max_entries', 'retry_after_ms', 'max_attempts', 'alert_wait_ms',
+  'running_container_events',
 ]);
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -97,6 +99,11 @@ export function containerConfigFromPlugins(plugins: unknown): ContainerConfig {
   int('retry_after_ms', 0, (n) => { o.retryAfterMs = n; });
   int('max_attempts', 1, (n) => { o.maxAttempts = n; });
   int('alert_wait_ms', 0, (n) => { out.alertWaitMs = n; });
+  if (ic['running_container_events'] !== undefined) {
+    const v = ic['running_container_events'];
+    if (typeof v !== 'boolean') errors.push(`${at}.running_container_events: expected true or false, got ${JSON.stringify(v)}`);
+    else o.runningContainerEvents = v;
+  }
   if (ic['host_root'] !== undefined) {
     if (typeof ic['host_root'] !== 'string') errors.push(`${at}.host_root: expected a string`);
     else o.hostRoot = ic['host_root'].replace(/\/+$/, '');

@@ -47,6 +47,12 @@ export interface ContainerManagerOptions {
   engines?: MetadataEngine[];
   /** /proc, for the namespace check. */
   procRoot?: string;
+  /**
+   * Whether containers already running when a live run starts raise their container event
+   * (`running_container_events`, default true). The manager only carries the setting, so the
+   * one options object the configuration builds reaches ContainerStartEvents (start-events.ts).
+   */
+  runningContainerEvents?: boolean;
 }
 
 export type LookupState = 'pending' | 'ok' | 'failed';
@@ -87,6 +93,12 @@ export interface ContainerManagerStats {
   pending: number;
   queued: number;
   evictions: number;
+  /** Live container events raised (start-events.ts): for containers started during the run, and for those running at start. */
+  containerEvents: { started: number; running: number };
+  /** Container events raised with the cgroup identity only: the runtime gave no answer in time. */
+  containerEventsWithoutMetadata: number;
+  /** Containers found running in the start-up snapshot. */
+  runningAtStart: number;
 }
 
 export type MetadataListener = (info: ContainerInfo) => void;
@@ -106,7 +118,10 @@ export class ContainerManager {
   private readonly listeners: MetadataListener[] = [];
   private readonly o: Required<Pick<ContainerManagerOptions,
     'requestTimeoutMs' | 'maxEntries' | 'concurrency' | 'maxQueue' | 'retryAfterMs' | 'maxAttempts' | 'procRoot'>>;
+  /** Read by ContainerStartEvents: see ContainerManagerOptions.runningContainerEvents. */
+  readonly runningContainerEvents: boolean;
   private readonly s = {
+    ctrEventsStarted: 0, ctrEventsRunning: 0, ctrEventsNoMeta: 0, runningAtStart: 0,
     lookups: 0, hits: 0, misses: 0, fetches: 0, fetchOk: 0, timeouts: 0, waitTimeouts: 0, preloaded: 0, evictions: 0,
     failuresByRuntime: Object.create(null) as Record<string, number>,
     failuresByReason: Object.create(null) as Record<string, number>,
@@ -117,6 +132,7 @@ export class ContainerManager {
     const timeoutMs = opts.requestTimeoutMs ?? 1000;
     const maxBytes = opts.maxResponseBytes ?? 4 << 20;
     const labelMaxLen = opts.labelMaxLen ?? 1024;
+    this.runningContainerEvents = opts.runningContainerEvents ?? true;
     this.o = {
       requestTimeoutMs: timeoutMs,
       maxEntries: opts.maxEntries ?? 4096,
@@ -335,7 +351,21 @@ export class ContainerManager {
       failuresByRuntime: { ...this.s.failuresByRuntime }, failuresByReason: { ...this.s.failuresByReason },
       timeouts: this.s.timeouts, waitTimeouts: this.s.waitTimeouts, preloaded: this.s.preloaded,
       entries: this.byFull.size, pending, queued: this.queue.length, evictions: this.s.evictions,
+      containerEvents: { started: this.s.ctrEventsStarted, running: this.s.ctrEventsRunning },
+      containerEventsWithoutMetadata: this.s.ctrEventsNoMeta, runningAtStart: this.s.runningAtStart,
     };
+  }
+
+  /** Counts a live container event (start-events.ts keeps its counters here, with the lookups'). */
+  countContainerEvent(running: boolean, withMetadata: boolean): void {
+    if (running) this.s.ctrEventsRunning++;
+    else this.s.ctrEventsStarted++;
+    if (!withMetadata) this.s.ctrEventsNoMeta++;
+  }
+
+  /** Counts the containers a live run found running in its start-up snapshot. */
+  countRunningAtStart(n: number): void {
+    this.s.runningAtStart += n;
   }
 
   /** Stops fetching, closes runtime clients, resolves waiters with what is known. */

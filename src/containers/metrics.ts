@@ -15,6 +15,11 @@ export function registerContainerMetrics(reg: MetricsRegistry, manager: Containe
   const waitTimeouts = reg.counter('kestrel_container_wait_timeouts_total', 'Alert waits for metadata that ended without it');
   const entries = reg.gauge('kestrel_container_entries', 'Containers in the metadata cache');
   const pending = reg.gauge('kestrel_container_pending', 'Containers whose metadata fetch is queued or running');
+  const events = reg.counter('kestrel_container_events_total',
+    'Live container events (evt.type = container) raised, by origin: started during the run, or running at start', ['origin']);
+  const noMeta = reg.counter('kestrel_container_events_without_metadata_total',
+    'Live container events raised with the cgroup identity only (the runtime gave no answer in time)');
+  const runningAtStart = reg.gauge('kestrel_container_running_at_start', 'Containers found running in the start-up snapshot');
   reg.addCollector(() => {
     const s = manager.stats();
     lookups.cell().value = s.lookups;
@@ -27,5 +32,9 @@ export function registerContainerMetrics(reg: MetricsRegistry, manager: Containe
     waitTimeouts.cell().value = s.waitTimeouts;
     entries.cell().value = s.entries;
     pending.cell().value = s.pending;
+    events.cell('started').value = s.containerEvents.started;
+    events.cell('running').value = s.containerEvents.running;
+    noMeta.cell().value = s.containerEventsWithoutMetadata;
+    runningAtStart.cell().value = s.runningAtStart;
   });
 }

@@ -11,8 +11,18 @@
 // the last thread seen execve in it (else the first seen). So proc.cmdline / user / parent chain in an alert name what the container runs,
 // even when it has exited already (the thread object is kept until the event is raised).
 //
-// Containers already running when kestrel starts (the threads of the capture header) raise no
-// event. Cost on the event path: a table lookup per event type, and for clone/execve exits of
+// Containers already running when kestrel starts (found among the threads of the start-up
+// /proc snapshot, `seedRunning`) raise their event too, as libsinsp does for the containers its
+// /proc scan finds: once the runtime answered (or gave up), evaluated on the container's init
+// as it was at start (see `pickRunning`). Their lookups are fed to the manager a few at a time
+// (`runningInFlight`), so a node with thousands of containers neither fills the manager's fetch
+// queue (a 'queue-full' failure would lose the metadata that says "privileged") nor delays the
+// containers that start during the run, which are asked at once. A container seen in the
+// snapshot and then by a new execve raises one event: it is pending (or announced) by then.
+// `running: false` (config `running_container_events: false`) keeps the old behaviour: running
+// containers are remembered as announced and raise nothing.
+//
+// Cost on the event path: a table lookup per event type, and for clone/execve exits of
 // container threads one Map lookup.
 
 import { EventView } from '../events/event-view.js';
@@ -35,6 +45,12 @@ export const NOTE_KIND: Uint8Array = (() => {
 })();
 
 export interface StartEventThread {
+  readonly tid: number;
+  readonly pid: number;
+  /** The process id in its own pid namespace (1 = the namespace's init). */
+  readonly vpid: number;
+  /** Start time (ns since the epoch); 0n when unknown. */
+  readonly cloneTs: bigint;
   readonly cgroups: readonly string[];
   /** The program name (after execve). */
   readonly comm: string;
@@ -52,7 +68,32 @@ class Pending<T> {
   info: ContainerInfo | null = null;
   metaSettled = false;
   exec = false;
-  constructor(readonly ref: ContainerRef, public thread: T, readonly firstMs: number) {}
+  /** The metadata wait has started (running containers wait in line for it). */
+  asked = false;
+  constructor(readonly ref: ContainerRef, public thread: T, readonly firstMs: number, readonly running: boolean) {}
+}
+
+/**
+ * How well a snapshot thread stands for its container, higher is better: a process (main
+ * thread) over a thread, the container's own program over an init shim or runtime helper, the
+ * pid namespace's init (vpid 1) over its children. Ties go to the oldest (`pickRunning`).
+ */
+function runningRank(t: StartEventThread): number {
+  return (t.tid === t.pid ? 4 : 0) + (RUNTIME_SETUP.has(t.comm) ? 0 : 2) + (t.vpid === 1 ? 1 : 0);
+}
+
+/**
+ * The thread a running container's event is evaluated on: its init (pid 1 in its pid
+ * namespace) when that is the container's program, else the oldest process that is not an
+ * init shim (`podman run --init`: catatonit is pid 1, the program its child), else the oldest
+ * thread. Age is the start time from /proc; unknown (0) counts as youngest.
+ */
+export function pickRunning<T extends StartEventThread>(a: T, b: T): T {
+  const ra = runningRank(a), rb = runningRank(b);
+  if (ra !== rb) return ra > rb ? a : b;
+  if (b.cloneTs === 0n) return a;
+  if (a.cloneTs === 0n) return b;
+  return b.cloneTs < a.cloneTs ? b : a;
 }
 
 /**
@@ -72,6 +113,13 @@ export interface ContainerStartEventsOptions {
   execWaitMs?: number;
   /** Containers remembered as already announced; the set is cleared when it grows past this. */
   maxRemembered?: number;
+  /**
+   * Whether containers already running at start raise their event (default: the manager's
+   * `runningContainerEvents`, from the config key `running_container_events`, default true).
+   */
+  running?: boolean;
+  /** Running containers whose metadata is being waited for at once; the rest wait in line. Default 16. */
+  runningInFlight?: number;
 }
 
 export class ContainerStartEvents<T extends StartEventThread> {
@@ -81,21 +129,80 @@ export class ContainerStartEvents<T extends StartEventThread> {
   private readonly metaWaitMs: number;
   private readonly execWaitMs: number;
   private readonly maxRemembered: number;
+  private readonly running: boolean;
+  private readonly runningInFlight: number;
+  /** Running containers not yet asked about, in snapshot order, and the next one to ask. */
+  private backlog: Pending<T>[] = [];
+  private backlogAt = 0;
+  private inFlight = 0;
   /** Container events raised so far. */
   raised = 0;
+  /** Of those, for containers running at start. */
+  raisedRunning = 0;
 
   constructor(private readonly manager: ContainerManager, opts: ContainerStartEventsOptions = {}) {
     this.metaWaitMs = opts.metaWaitMs ?? 10_000;
     this.execWaitMs = opts.execWaitMs ?? 2_000;
     this.maxRemembered = opts.maxRemembered ?? 65_536;
+    this.running = opts.running ?? manager.runningContainerEvents;
+    this.runningInFlight = Math.max(1, opts.runningInFlight ?? 16);
   }
 
-  /** Containers of threads that exist before the capture starts: already running, no event. */
-  seedRunning(threads: Iterable<StartEventThread>): void {
+  /**
+   * The threads that exist before the capture starts (the /proc snapshot): each container
+   * among them is running already. It raises its event like a new one (or, with `running`
+   * off, none). Returns the number of containers found.
+   */
+  seedRunning(threads: Iterable<T>): number {
+    const best = new Map<string, { ref: ContainerRef; t: T }>();
     for (const t of threads) {
       const ref = this.manager.refFor(t.cgroups);
-      if (ref.type !== 'host') this.announced.add(ref.fullId);
+      if (ref.type === 'host' || this.pending.has(ref.fullId) || this.announced.has(ref.fullId)) continue;
+      const b = best.get(ref.fullId);
+      if (b === undefined) best.set(ref.fullId, { ref, t });
+      else b.t = pickRunning(b.t, t);
     }
+    this.manager.countRunningAtStart(best.size);
+    const now = Date.now();
+    for (const [id, { ref, t }] of best) {
+      if (!this.running) {
+        this.announced.add(id);
+        continue;
+      }
+      // A copy: the event shows the container's init as it was at start, whatever it execs later.
+      const p = new Pending(ref, snapshot(t), now, true);
+      p.exec = true;
+      this.pending.set(id, p);
+      this.backlog.push(p);
+    }
+    this.askRunning();
+    return best.size;
+  }
+
+  /** Starts the metadata wait of the next running containers, up to `runningInFlight` at once. */
+  private askRunning(): void {
+    const q = this.backlog;
+    while (this.inFlight < this.runningInFlight && this.backlogAt < q.length) {
+      const p = q[this.backlogAt++]!;
+      if (!p.asked) this.ask(p);
+    }
+    if (this.backlogAt >= q.length && q.length > 0) {
+      this.backlog = [];
+      this.backlogAt = 0;
+    }
+  }
+
+  private ask(p: Pending<T>): void {
+    p.asked = true;
+    if (p.running) this.inFlight++;
+    void this.manager.whenReady(p.ref, this.metaWaitMs).then((info) => {
+      p.info = info;
+      p.metaSettled = true;
+      if (p.running) {
+        this.inFlight--;
+        this.askRunning();
+      }
+    });
   }
 
   /**
@@ -108,6 +215,8 @@ export class ContainerStartEvents<T extends StartEventThread> {
     if (ref.type === 'host') return;
     const p = this.pending.get(ref.fullId);
     if (p !== undefined) {
+      // A running container still in line shows activity: ask about it now.
+      if (!p.asked) this.ask(p);
       if (!p.exec && kind === 2) {
         p.thread = snapshot(thread);
         p.exec = !RUNTIME_SETUP.has(thread.comm);
@@ -115,13 +224,10 @@ export class ContainerStartEvents<T extends StartEventThread> {
       return;
     }
     if (this.announced.has(ref.fullId)) return;
-    const np = new Pending(ref, kind === 2 ? snapshot(thread) : thread, Date.now());
+    const np = new Pending(ref, kind === 2 ? snapshot(thread) : thread, Date.now(), false);
     np.exec = kind === 2 && !RUNTIME_SETUP.has(thread.comm);
     this.pending.set(ref.fullId, np);
-    void this.manager.whenReady(ref, this.metaWaitMs).then((info) => {
-      np.info = info;
-      np.metaSettled = true;
-    });
+    this.ask(np);
   }
 
   /** Containers waiting for their event. */
@@ -143,11 +249,14 @@ export class ContainerStartEvents<T extends StartEventThread> {
       this.pending.delete(id);
       if (this.announced.size >= this.maxRemembered) this.announced.clear();
       this.announced.add(id);
-      const info = p.info ?? this.manager.lookup(p.ref) ?? new ContainerInfo(p.ref);
+      const known = p.info ?? this.manager.lookup(p.ref);
+      this.manager.countContainerEvent(p.running, known !== null);
+      const info = known ?? new ContainerInfo(p.ref);
       const bytes = containerEventBytes(info, tsNs ?? BigInt(Date.now()) * 1_000_000n);
       const err = this.view.load(bytes, 0, bytes.length, 0, 0);
       if (err !== null) continue; // cannot happen: the bytes were just built
       this.raised++;
+      if (p.running) this.raisedRunning++;
       n++;
       fn(this.view, p.thread);
     }

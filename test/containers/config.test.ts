@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { containerConfigFromPlugins } from '../../src/containers/config.js';
+import { ContainerManager } from '../../src/containers/manager.js';
 
 test('no container entry: built-in defaults', () => {
   for (const p of [undefined, null, [], [{ name: 'k8saudit' }]]) {
@@ -70,4 +71,18 @@ test('bad values are reported with their key path; defaults stand in', () => {
   assert.equal(c.options.requestTimeoutMs, undefined);
   assert.match(containerConfigFromPlugins([{ name: 'container', init_config: '{oops' }]).errors[0]!, /not valid JSON/);
   assert.match(containerConfigFromPlugins('x').errors[0]!, /plugins: expected a list/);
+});
+
+test('running_container_events: a boolean reaching the manager (default on); anything else is an error naming it', () => {
+  const on = containerConfigFromPlugins([{ name: 'container', init_config: { running_container_events: true } }]);
+  assert.deepEqual(on.errors, []);
+  assert.deepEqual(on.options, { runningContainerEvents: true });
+  const off = containerConfigFromPlugins([{ name: 'container', init_config: '{"running_container_events": false}' }]);
+  assert.deepEqual(off.errors, []);
+  assert.deepEqual(off.options, { runningContainerEvents: false });
+  assert.equal(new ContainerManager({ ...off.options, docker: false, podman: false, containerd: false, cri: false }).runningContainerEvents, false);
+  assert.equal(new ContainerManager({ docker: false, podman: false, containerd: false, cri: false }).runningContainerEvents, true);
+  const bad = containerConfigFromPlugins([{ name: 'container', init_config: { running_container_events: 'no' } }]);
+  assert.deepEqual(bad.errors, ['plugins[0] (container).init_config.running_container_events: expected true or false, got "no"']);
+  assert.equal(bad.options.runningContainerEvents, undefined);
 });
