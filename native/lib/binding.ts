@@ -48,7 +48,13 @@ export interface NativeProbe {
   counters(): ProbeCounters;
   /** Names the loaded object has programs for. */
   programs(): string[];
-  detach(): void;
+  /** Destroys the links of `name`'s programs (every link without a name; the programs stay
+   * loaded, so `attach` works again). Records already in the rings are still drained.
+   * Returns the number of links destroyed (0: `name` was not attached). */
+  detach(name?: string): number;
+  /** Attached links: program name (e.g. `x_mkdirat`) and the kernel's link id (what
+   * `bpftool link list` prints; 0 if the kernel would not tell). */
+  links(): Array<{ program: string; id: number }>;
   close(): void;
 }
 

@@ -1,5 +1,6 @@
 /* N-API surface of the probe: class Probe { constructor(config); load(); attach(name);
- * drain(buffer, cpus?) → bytes; pending(); counters(); programs(); detach(); close() }.
+ * drain(buffer, cpus?) → bytes; pending(); counters(); programs(); detach(name?) → links
+ * destroyed; links() → [{program, id}]; close() }.
  * One Probe per instance (napi_wrap); no globals besides libbpf's print hook. Option
  * validation with precise messages lives in native/lib/binding.ts; here only types. */
 #include <errno.h>
@@ -269,12 +270,50 @@ static napi_value probe_programs(napi_env env, napi_callback_info info)
 
 static napi_value probe_detach(napi_env env, napi_callback_info info)
 {
+	size_t argc = 1;
+	napi_value argv[1] = {NULL};
+	struct kes_probe *p = this_probe(env, info, &argc, argv);
+	if (!p)
+		return NULL;
+	napi_valuetype t = napi_undefined;
+	if (argc >= 1)
+		CHECK(env, napi_typeof(env, argv[0], &t));
+	int n;
+	if (t == napi_undefined) {
+		/* no name: every link (the programs stay loaded) */
+		n = p->nlinks;
+		kes_probe_detach_all(p);
+	} else {
+		char name[64];
+		size_t l;
+		if (t != napi_string || napi_get_value_string_utf8(env, argv[0], name, sizeof(name), &l) != napi_ok) {
+			napi_throw_type_error(env, "KES_NATIVE_ARG", "detach(name): name must be a string");
+			return NULL;
+		}
+		n = kes_probe_detach(p, name);
+	}
+	napi_value r;
+	CHECK(env, napi_create_int32(env, n, &r));
+	return r;
+}
+
+static napi_value probe_links(napi_env env, napi_callback_info info)
+{
 	size_t argc = 0;
 	struct kes_probe *p = this_probe(env, info, &argc, NULL);
 	if (!p)
 		return NULL;
-	kes_probe_detach_all(p);
-	return NULL;
+	napi_value arr, obj, v;
+	CHECK(env, napi_create_array_with_length(env, p->nlinks, &arr));
+	for (int i = 0; i < p->nlinks; i++) {
+		CHECK(env, napi_create_object(env, &obj));
+		CHECK(env, napi_create_string_utf8(env, p->link_names[i], NAPI_AUTO_LENGTH, &v));
+		CHECK(env, napi_set_named_property(env, obj, "program", v));
+		CHECK(env, napi_create_uint32(env, kes_probe_link_id(p, i), &v));
+		CHECK(env, napi_set_named_property(env, obj, "id", v));
+		CHECK(env, napi_set_element(env, arr, i, obj));
+	}
+	return arr;
 }
 
 static napi_value probe_close(napi_env env, napi_callback_info info)
@@ -297,6 +336,7 @@ static napi_value init(napi_env env, napi_value exports)
 		{"counters", NULL, probe_counters, NULL, NULL, NULL, napi_default_method, NULL},
 		{"programs", NULL, probe_programs, NULL, NULL, NULL, napi_default_method, NULL},
 		{"detach", NULL, probe_detach, NULL, NULL, NULL, napi_default_method, NULL},
+		{"links", NULL, probe_links, NULL, NULL, NULL, napi_default_method, NULL},
 		{"close", NULL, probe_close, NULL, NULL, NULL, napi_default_method, NULL},
 	};
 	napi_value cls;

@@ -261,6 +261,46 @@ int kes_probe_detach_all(struct kes_probe *p)
 	return 0;
 }
 
+int kes_probe_detach(struct kes_probe *p, const char *name)
+{
+	const char *prefixes[] = {"e_", "x_", "ev_"};
+	char buf[64];
+	int n = 0;
+	for (int k = 0; k < 3; k++) {
+		snprintf(buf, sizeof(buf), "%s%s", prefixes[k], name);
+		for (int i = 0; i < p->nlinks; i++) {
+			if (strcmp(p->link_names[i], buf))
+				continue;
+			/* Unlinking a tracepoint program only stops new records: a run in progress on
+			 * another CPU finishes (RCU) and commits its record, which drain() then hands
+			 * out like any other (it waits for records still being written). */
+			bpf_link__destroy(p->links[i]);
+			/* keep the array dense: move the last link into the hole */
+			p->nlinks--;
+			if (i != p->nlinks) {
+				p->links[i] = p->links[p->nlinks];
+				memcpy(p->link_names[i], p->link_names[p->nlinks], sizeof(p->link_names[0]));
+			}
+			p->links[p->nlinks] = NULL;
+			n++;
+			break;
+		}
+	}
+	return n;
+}
+
+uint32_t kes_probe_link_id(struct kes_probe *p, int i)
+{
+	if (i < 0 || i >= p->nlinks)
+		return 0;
+	struct bpf_link_info info;
+	uint32_t len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_link__fd(p->links[i]), &info, &len))
+		return 0;
+	return info.id;
+}
+
 void kes_probe_close(struct kes_probe *p)
 {
 	kes_probe_detach_all(p);

@@ -71,6 +71,11 @@ int kes_probe_open(struct kes_probe *p, const struct kes_probe_config *cfg);
 int kes_probe_load(struct kes_probe *p);
 int kes_probe_attach(struct kes_probe *p, const char *name);
 int kes_probe_detach_all(struct kes_probe *p);
+/* Destroys the links of one syscall/event's programs (e_/x_/ev_ NAME). Records they already
+ * wrote stay in the rings. Returns the number of links destroyed (0: none attached). */
+int kes_probe_detach(struct kes_probe *p, const char *name);
+/* Kernel id of attached link i (as `bpftool link list` shows it), or 0 when unknown. */
+uint32_t kes_probe_link_id(struct kes_probe *p, int i);
 void kes_probe_close(struct kes_probe *p);
 int kes_probe_counters(struct kes_probe *p, uint64_t *events, uint64_t *drops, int ncats);
 /* Names of the loadable programs' syscalls/events (for listing), NULL-terminated static. */

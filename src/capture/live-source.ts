@@ -176,9 +176,34 @@ export class LiveSource implements EventSource {
     }
   }
 
+  /**
+   * Detaches syscalls from the open capture (a rules reload that no longer needs them): the
+   * kernel stops running their programs, so they stop costing the traced syscalls anything.
+   * Events they already wrote stay in the rings and are still delivered by nextBatch. The
+   * programs stay loaded: `attachMore` can attach them again. Names not attached are ignored.
+   * Returns the names detached.
+   */
+  detach(syscalls: readonly string[]): string[] {
+    const probe = this.probe;
+    if (probe === null) throw new KestrelError('KES_USAGE', 'live capture: detach on a closed source');
+    const done: string[] = [];
+    for (const n of new Set(syscalls.map((x) => SYSCALL_ALIASES[x] ?? x))) {
+      if (!this.attached.has(n)) continue;
+      probe.detach(n);
+      this.attached.delete(n);
+      done.push(n);
+    }
+    return done.sort();
+  }
+
   /** Syscalls (probe program names) attached now. */
   attachedNames(): string[] {
     return [...this.attached].sort();
+  }
+
+  /** The kernel links behind `attachedNames()` (program, link id as `bpftool link list` shows). */
+  links(): Array<{ program: string; id: number }> {
+    return this.probe === null ? [] : this.probe.links();
   }
 
   async nextBatch(onEvent: (ev: EventView) => void): Promise<boolean> {

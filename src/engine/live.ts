@@ -33,37 +33,52 @@ export function attachSet(ruleset: { eventTypes(): { ids: Set<number>; all: bool
 /** What a rules reload needs from the open live source. */
 interface Attachable {
   attachMore(names: readonly string[]): string[];
+  detach(names: readonly string[]): string[];
   attachedNames(): string[];
   close(): Promise<void>;
 }
 
-/** The live source `openLiveSource` opened last (one per `kestrel run`), for `followRules`. */
-let active: { src: Attachable; available: Set<string> } | null = null;
+/** The live source `openLiveSource` opened last (one per `kestrel run`), for `followRules`;
+ * `program` maps an event name to the probe program that captures it (umount2 → umount). */
+let active: { src: Attachable; available: Set<string>; program: (name: string) => string } | null = null;
+
+/** What a rules reload changed in the kernel: probe program names, sorted. */
+export interface FollowResult {
+  attached: string[];
+  detached: string[];
+}
 
 /**
  * After a rules reload: attaches the syscalls the new rules need that the old ones did not
- * (the probe loaded every program at open, so this is an attach, not a reload of the probe).
- * Syscalls no longer needed stay attached (they cost their events, not correctness).
- * Returns the names attached now; none without an open live source (replay).
+ * (the probe loaded every program at open, so this is an attach, not a reload of the probe),
+ * then detaches those no rule needs any more, so a syscall no rule needs costs nothing again.
+ * The state's syscalls (STATE_SYSCALLS) are never detached. Events a detached program already
+ * wrote are still delivered. Nothing changes without an open live source (replay).
  */
 export function followRules(
   ruleset: { eventTypes(): { ids: Set<number>; all: boolean } },
   warn: (msg: string) => void = () => undefined,
-): string[] {
-  if (active === null) return [];
+): FollowResult {
+  const a = active;
+  if (a === null) return { attached: [], detached: [] };
   const set = attachSet(ruleset);
-  const wanted = (set.all ? [...active.available] : set.names).filter((n) => active!.available.has(n));
-  const before = new Set(active.src.attachedNames());
-  const unavailable = active.src.attachMore(wanted);
-  const added = active.src.attachedNames().filter((n) => !before.has(n));
+  const wanted = (set.all ? [...a.available] : set.names).filter((n) => a.available.has(n));
+  const before = new Set(a.src.attachedNames());
+  const unavailable = a.src.attachMore(wanted);
+  const attached = a.src.attachedNames().filter((n) => !before.has(n));
   if (unavailable.length) warn(`this kernel has no tracepoint for ${unavailable.join(', ')}; rules on those events will not fire live`);
-  return added;
+  // Keep what the new rules or the state need (by program name); the rest goes.
+  const keep = new Set<string>();
+  for (const n of wanted) keep.add(a.program(n));
+  for (const n of STATE_SYSCALLS) keep.add(a.program(n));
+  const detached = a.src.detach(a.src.attachedNames().filter((n) => !keep.has(n)));
+  return { attached, detached };
 }
 
 /**
  * Opens the live source with the probe attached to `attachSet(ruleset)` ∩ what the probe has
  * programs for. Every program is loaded (attaching is what costs the traced syscalls), so a
- * rules reload can attach more with `followRules`. Event types the rules need but the probe cannot capture are reported through
+ * rules reload can attach more, and detach what it no longer needs, with `followRules`. Event types the rules need but the probe cannot capture are reported through
  * `warn` (those rules cannot fire live). Until the probe and its source are built this is a
  * clear KES_PROBE_LOAD error rather than a crash.
  */
@@ -77,8 +92,11 @@ export async function openLiveSource(
   type Binding = { openProbe(c: object): { programs(): string[]; close(): void } };
   let Live: LiveCtor;
   let binding: Binding;
+  let aliases: Readonly<Record<string, string>>;
   try {
-    Live = ((await import('../capture/live-source.js' as string)) as { LiveSource: LiveCtor }).LiveSource;
+    const mod = (await import('../capture/live-source.js' as string)) as { LiveSource: LiveCtor; SYSCALL_ALIASES: Readonly<Record<string, string>> };
+    Live = mod.LiveSource;
+    aliases = mod.SYSCALL_ALIASES;
     binding = (await import('../../native/lib/binding.js' as string)) as Binding;
   } catch (e) {
     throw new KestrelError('KES_PROBE_LOAD', `live capture is not available in this build (${(e as Error).message}); use --replay FILE.scap`);
@@ -97,7 +115,7 @@ export async function openLiveSource(
   if (missing.length) warn(`the probe cannot capture ${missing.join(', ')}; rules on those events will not fire live`);
   const src = new Live({ syscalls, ringKiB: opts.ringKiB, loadAll: true });
   await src.open();
-  const entry = { src, available };
+  const entry = { src, available, program: (n: string) => aliases[n] ?? n };
   active = entry;
   // Forget it when it closes (a later followRules then does nothing).
   const close = src.close.bind(src);

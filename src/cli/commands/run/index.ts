@@ -117,8 +117,12 @@ export const command: Command = {
         if (next.load.result.errors.length) {
           throw new Error(next.load.result.errors.map((m) => formatMessage(m, 'error')).join('; '));
         }
-        // Live: attach the syscalls the new rules need that the old ones did not.
-        followRules(next.ruleset, (msg) => process.stderr.write(`kestrel run: ${msg}\n`));
+        // Live: attach the syscalls the new rules need that the old ones did not, detach those
+        // no rule (nor the state) needs any more; one line says what changed.
+        const f = followRules(next.ruleset, (msg) => process.stderr.write(`kestrel run: ${msg}\n`));
+        if (f.attached.length || f.detached.length) {
+          process.stderr.write(`kestrel run: reload: attached ${f.attached.join(', ') || 'none'}; detached ${f.detached.join(', ') || 'none'}\n`);
+        }
         engine?.setDetection(next);
       },
       onFatal: (err) => { fatal = err; engine?.stop(); },
