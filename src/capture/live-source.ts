@@ -13,8 +13,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { KestrelError } from '../errors.js';
 import { EventView } from '../events/event-view.js';
 import { COUNTER_CATEGORIES, openProbe, addonPath, type NativeProbe } from '../../native/lib/binding.js';
-import type { CaptureHeader, EventSource, SourceStats } from './types.js';
-import { snapshotProc } from './proc-snapshot.js';
+import type { CaptureHeader, EventSource, SourceStats, ThreadLookup } from './types.js';
+import { lookupThread, snapshotProc } from './proc-snapshot.js';
 
 export interface LiveSourceOptions {
   /** Syscall names (and 'procexit') to capture. */
@@ -249,6 +249,11 @@ export class LiveSource implements EventSource {
       i++;
       onEvent(view);
     }
+  }
+
+  /** A thread the state never saw, read from /proc now (see EventSource.lookupThread). */
+  lookupThread(tid: number): ThreadLookup | null {
+    return lookupThread(tid);
   }
 
   stats(): SourceStats {

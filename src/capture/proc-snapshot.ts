@@ -8,7 +8,7 @@
 
 import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { hostname, networkInterfaces, totalmem, cpus, uptime } from 'node:os';
-import type { CaptureHeader, FdEntry, GroupEntry, InterfaceEntry, MachineInfo, ProcEntry, UserEntry } from './types.js';
+import type { CaptureHeader, FdEntry, GroupEntry, InterfaceEntry, MachineInfo, ProcEntry, ThreadLookup, UserEntry } from './types.js';
 import { FdType } from './types.js';
 
 function readText(path: string): string | null {
@@ -357,7 +357,7 @@ function startNs(ticks: string | undefined): bigint | undefined {
   return bootNs + BigInt(ticks) * 10000000n;
 }
 
-function threadEntry(pid: number, tid: number, proc: { args: string[]; env: string[]; exepath: string; cwd: string; root: string; fdlimit: bigint; cgroups: string[]; loginuid: number; exe: ExeFacts | null }, mounts: Map<string, Mount[]>): ProcEntry | null {
+function threadEntry(pid: number, tid: number, proc: ProcessFacts, mounts: Map<string, Mount[]>): ProcEntry | null {
   const base = pid === tid ? `/proc/${pid}` : `/proc/${pid}/task/${tid}`;
   const stat = readText(`${base}/stat`);
   const status = readText(`${base}/status`);
@@ -412,6 +412,50 @@ function threadEntry(pid: number, tid: number, proc: { args: string[]; env: stri
   };
 }
 
+type ProcessFacts = { args: string[]; env: string[]; exepath: string; cwd: string; root: string; fdlimit: bigint; cgroups: string[]; loginuid: number; exe: ExeFacts | null };
+
+/** What the threads of process `pid` share; null when the process is gone. */
+function processFacts(pid: number, opts: SnapshotOptions): ProcessFacts | null {
+  const cmdline = readText(`/proc/${pid}/cmdline`);
+  if (cmdline === null) return null;
+  const loginuidText = readText(`/proc/${pid}/loginuid`);
+  return {
+    args: nulList(cmdline),
+    env: opts.env === false ? [] : nulList(readText(`/proc/${pid}/environ`)),
+    exepath: readLink(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, ''),
+    cwd: readLink(`/proc/${pid}/cwd`),
+    root: readLink(`/proc/${pid}/root`),
+    fdlimit: fdLimit(pid),
+    cgroups: cgroupsOf(readText(`/proc/${pid}/cgroup`)),
+    loginuid: loginuidText === null ? -1 : Number(loginuidText.trim()) | 0,
+    exe: null,
+  };
+}
+
+/**
+ * Reads one thread (any tid: /proc/<tid> answers for threads too) and its process from the
+ * live /proc, the way the start-up snapshot does: what the state asks for when an event names
+ * a thread it never saw (its clone was dropped, or it was purged). Null when it has exited.
+ */
+export function lookupThread(tid: number, opts: SnapshotOptions = {}): ThreadLookup | null {
+  if (!Number.isInteger(tid) || tid <= 0) return null;
+  const status = readText(`/proc/${tid}/status`);
+  if (status === null) return null;
+  const pid = Number(statusField(status, 'Tgid'));
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  const proc = processFacts(pid, opts);
+  if (proc === null) return null;
+  const mounts = new Map<string, Mount[]>();
+  const self = threadEntry(pid, tid, proc, mounts);
+  if (self === null) return null;
+  const procs = [self];
+  if (pid !== tid) {
+    const main = threadEntry(pid, pid, proc, mounts);
+    if (main !== null) procs.push(main);
+  }
+  return { procs, fds: opts.fds === false ? [] : readFds(pid, new Map()) };
+}
+
 export interface SnapshotOptions {
   /** Include environments (default true). */
   env?: boolean;
@@ -428,20 +472,8 @@ export async function snapshotProc(opts: SnapshotOptions = {}): Promise<CaptureH
   let pids: number[];
   try { pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number); } catch { pids = []; }
   for (const pid of pids) {
-    const cmdline = readText(`/proc/${pid}/cmdline`);
-    if (cmdline === null) continue;
-    const loginuidText = readText(`/proc/${pid}/loginuid`);
-    const proc = {
-      args: nulList(cmdline),
-      env: opts.env === false ? [] : nulList(readText(`/proc/${pid}/environ`)),
-      exepath: readLink(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, ''),
-      cwd: readLink(`/proc/${pid}/cwd`),
-      root: readLink(`/proc/${pid}/root`),
-      fdlimit: fdLimit(pid),
-      cgroups: cgroupsOf(readText(`/proc/${pid}/cgroup`)),
-      loginuid: loginuidText === null ? -1 : Number(loginuidText.trim()) | 0,
-      exe: null as ExeFacts | null,
-    };
+    const proc = processFacts(pid, opts);
+    if (proc === null) continue;
     let tids: number[];
     try { tids = readdirSync(`/proc/${pid}/task`).map(Number); } catch { tids = [pid]; }
     let any = false;

@@ -139,4 +139,18 @@ export interface EventSource {
   nextBatch(onEvent: (ev: EventView) => void): Promise<boolean>;
   stats(): SourceStats;
   close(): Promise<void>;
+  /**
+   * Live sources only: reads a thread the state never saw (its clone was dropped or it was
+   * purged) from the running system, as the header's snapshot would have. Null when it is gone.
+   * Capture files have no such method: their state is what the file says.
+   */
+  lookupThread?(tid: number): ThreadLookup | null;
+}
+
+/** One process read by `EventSource.lookupThread`. */
+export interface ThreadLookup {
+  /** The asked thread first, then the process's main thread when that is another one. */
+  procs: ProcEntry[];
+  /** The process's fds (listed under its main thread, like the header's). */
+  fds: FdEntry[];
 }

@@ -101,6 +101,9 @@ export class DetectionEngine {
   /** Runs until the source ends or stop() is called. The source must be open. */
   async run(): Promise<EngineStats> {
     this.inspector.seed(this.opts.source.header);
+    // Live: threads the state missed (dropped clones, purges) are read from /proc on sight.
+    const src = this.opts.source;
+    if (src.lookupThread !== undefined) this.inspector.osLookup = (tid) => src.lookupThread!(tid);
     const ce = this.opts.containerEvents;
     ce?.seedRunning(this.inspector.threads.map.values());
     while (!this.stopped) {

@@ -8,7 +8,7 @@
 // closing event still sees its fd and the exiting thread.
 
 import type { EventView } from '../events/event-view.js';
-import type { CaptureHeader, ProcEntry, FdEntry, UserEntry, GroupEntry, InterfaceEntry } from '../capture/types.js';
+import type { CaptureHeader, ProcEntry, FdEntry, UserEntry, GroupEntry, InterfaceEntry, ThreadLookup } from '../capture/types.js';
 import type { RenderContext } from '../events/render.js';
 import { makeRenderContext } from './render-ctx.js';
 import { FdType } from '../capture/types.js';
@@ -373,7 +373,25 @@ export class Inspector {
     return t;
   }
 
+  /**
+   * Live capture: reads a thread the table does not know from the running system (the source's
+   * `lookupThread`). Unknown threads come from dropped clone events, purges, or processes
+   * started before the capture that the snapshot missed; without this their alerts would say
+   * <NA> for the process, its parents, user and fds. Null for capture files.
+   */
+  osLookup: ((tid: number) => ThreadLookup | null) | null = null;
+  /** /proc lookups per second at most (each reads a dozen files and the process's fds). */
+  osLookupsPerSec = 500;
+  /** Unknown threads: looked up in /proc (found, gone) or not (over the rate limit). */
+  readonly lookups = { found: 0, gone: 0, skipped: 0 };
+  private lookupWindowMs = 0;
+  private lookupsInWindow = 0;
+
   private addUnknown(tid: number): ThreadInfo {
+    if (this.osLookup !== null) {
+      const t = this.addFromOs(tid);
+      if (t !== null) return t;
+    }
     // sinsp adds a placeholder so later lookups do not repeat; these are its values.
     const t = new ThreadInfo();
     t.tid = tid; t.pid = tid; t.ptid = -1; t.sid = -1; t.vpgid = -1; t.vtid = -1; t.vpid = -1;
@@ -381,6 +399,44 @@ export class Inspector {
     t.loginuid = -1; t.placeholder = true;
     this.threads.add(t);
     return t;
+  }
+
+  private addFromOs(tid: number): ThreadInfo | null {
+    const t = this.readFromOs(tid);
+    if (t === null) return null;
+    // Its ancestors too, while unknown (alerts name the parent and grandparents), a few levels.
+    let up = this.threads.main(t);
+    for (let depth = 0; depth < 8 && up.ptid > 0 && up.ptid !== up.tid && this.threads.parent(up) === undefined; depth++) {
+      const p = this.readFromOs(up.ptid);
+      if (p === null) break;
+      up = this.threads.main(p);
+    }
+    return t;
+  }
+
+  /** One /proc lookup within the rate limit; adds the thread (and its process) to the table. */
+  private readFromOs(tid: number): ThreadInfo | null {
+    const now = Date.now();
+    if (now - this.lookupWindowMs >= 1000) { this.lookupWindowMs = now; this.lookupsInWindow = 0; }
+    if (this.lookupsInWindow >= this.osLookupsPerSec) { this.lookups.skipped++; return null; }
+    this.lookupsInWindow++;
+    let found: ThreadLookup | null = null;
+    try { found = this.osLookup!(tid); } catch { found = null; }
+    if (found === null || found.procs.length === 0 || found.procs[0]!.tid !== tid) { this.lookups.gone++; return null; }
+    this.lookups.found++;
+    const t = threadFromProc(found.procs[0]!);
+    this.threads.add(t);
+    if (t.tid !== t.pid) {
+      // The process may be known already (a new thread whose clone was lost): keep its state.
+      let main = this.threads.get(t.pid);
+      if (main === undefined && found.procs.length > 1) { main = threadFromProc(found.procs[1]!); this.threads.add(main); this.fillFds(main, found.fds); }
+      if (main !== undefined) t.fds = main.fds;
+    } else this.fillFds(t, found.fds);
+    return t;
+  }
+
+  private fillFds(owner: ThreadInfo, fds: readonly FdEntry[]): void {
+    for (const f of fds) fillFromEntry(owner.fds.add(f.fd), f);
   }
 
   private parseEnter(ev: EventView, t: ThreadInfo, k: number): void {

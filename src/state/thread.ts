@@ -107,6 +107,10 @@ export class ThreadTable {
   maxThreads: number;
   staleMs: number;
   private lastPurgeMs = 0;
+  /** Threads added and removed (exits) since start, and dropped by purges (Falco's state counters). */
+  added = 0;
+  removed = 0;
+  purged = 0;
 
   constructor(maxThreads = 131072, staleMs = 30 * 60 * 1000) {
     this.maxThreads = maxThreads;
@@ -153,6 +157,7 @@ export class ThreadTable {
   }
 
   add(t: ThreadInfo): void {
+    this.added++;
     this.map.set(t.tid, t);
     // A reused pid is a new process: the exited one is no longer anybody's parent.
     if (this.exitedParents.size !== 0) this.exitedParents.delete(t.tid);
@@ -170,7 +175,7 @@ export class ThreadTable {
         if (oldest !== undefined) this.exitedParents.delete(oldest);
       }
     }
-    this.map.delete(tid);
+    if (this.map.delete(tid)) this.removed++;
     const i = tid & (SLOTS - 1);
     if (this.slotTid[i] === tid) this.slotThread[i] = undefined;
   }
@@ -187,11 +192,13 @@ export class ThreadTable {
     this.lastPurgeMs = nowMs;
     this.slotTid.fill(-2);
     this.slotThread.fill(undefined);
+    const before = this.map.size;
     for (const [tid, t] of this.map) if (nowMs - t.lastAccessMs > this.staleMs) this.map.delete(tid);
     if (this.map.size >= this.maxThreads) {
       const arr = [...this.map.values()].sort((a, b) => a.lastAccessMs - b.lastAccessMs);
       const drop = arr.length - Math.floor(this.maxThreads * 0.9);
       for (let i = 0; i < drop; i++) this.map.delete(arr[i].tid);
     }
+    this.purged += before - this.map.size;
   }
 }

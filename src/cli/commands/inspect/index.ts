@@ -208,6 +208,7 @@ export const command: Command = {
       if (insp === null) {
         insp = new stateMod!.Inspector(ev);
         insp.seed(src.header);
+        if (src.lookupThread !== undefined) insp.osLookup = (tid) => src.lookupThread!(tid);
         const m = manager;
         if (m !== null) {
           insp.containerId = (t) => {

@@ -15,6 +15,7 @@ import { FileSource } from '../../../capture/file-source.js';
 import { formatMessage } from '../../../rules/result.js';
 import { ContainerManager, containerConfigFromPlugins, registerContainerMetrics } from '../../../containers/index.js';
 import { Inspector } from '../../../state/inspector.js';
+import { registerStateMetrics } from '../../../state/metrics.js';
 import { EventView } from '../../../events/event-view.js';
 import type { EventSource } from '../../../capture/types.js';
 import { openLiveSource, followRules } from '../../../engine/live.js';
@@ -129,6 +130,7 @@ export const command: Command = {
     });
     registerContainerMetrics(ops.metrics.reg, manager);
     const inspector = new Inspector(new EventView());
+    registerStateMetrics(ops.metrics.reg, inspector);
     let source: EventSource;
     try {
       if (replay) {
