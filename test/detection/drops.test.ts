@@ -46,6 +46,11 @@ test('a tiny ring under a syscall storm: drops counted, internal alert raised, m
     const m = /^falcosecurity_scap_n_drops_total(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
     assert.ok(m, 'n_drops metric present');
     assert.ok(Number(m[1]) > 0, `drops in metrics: ${m[0]}`);
+    // The state's counters beside them: the snapshot's threads, the storm's python processes.
+    const num = (name: string): number => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+    assert.ok(num('falcosecurity_scap_n_threads') > 0, 'n_threads');
+    assert.ok(num('falcosecurity_scap_n_added_threads_total') > num('falcosecurity_scap_n_threads') / 2, 'n_added_threads counts the snapshot and later threads');
+    assert.ok(num('falcosecurity_scap_n_noncached_thread_lookups_total') >= 0, 'thread lookups counted');
   } finally {
     await run.stop();
   }
