@@ -22,12 +22,54 @@ export const STATE_SYSCALLS: readonly string[] = [
   'io_uring_setup', 'capset', 'setns', 'unshare',
 ];
 
-/** Event names the loaded rules need plus the state's: what the probe must attach. */
-export function attachSet(ruleset: { eventTypes(): { ids: Set<number>; all: boolean } }): { names: string[]; all: boolean } {
+/**
+ * `base_syscalls: {repair: true}`: the least that keeps the state right for the rules' own
+ * events (process lifecycle, fd closing and duplication, cwd, credentials, namespaces); the
+ * fd-creating syscalls then come only from the rules.
+ */
+export const REPAIR_SYSCALLS: readonly string[] = [
+  'clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat', 'procexit', 'close', 'close_range',
+  'dup', 'dup2', 'dup3', 'fcntl', 'chdir', 'fchdir', 'setuid', 'setgid', 'setresuid', 'setresgid',
+  'setreuid', 'setregid', 'capset', 'prctl', 'setsid', 'chroot', 'setns', 'unshare',
+];
+
+/** Falco's `base_syscalls` config (0.35+). */
+export interface BaseSyscalls {
+  /** Replaces the state set when it names syscalls; `!name` removes a syscall from the final set. */
+  custom_set: readonly string[];
+  /** Add the minimal state set (REPAIR_SYSCALLS) to custom_set and the rules'. */
+  repair: boolean;
+  /** Every syscall the probe has. */
+  all: boolean;
+}
+
+export const DEFAULT_BASE: BaseSyscalls = { custom_set: [], repair: false, all: false };
+
+/** The syscalls kept whatever the rules are: the state set, or custom_set (+ repair). */
+export function baseSet(base: BaseSyscalls = DEFAULT_BASE): string[] {
+  const positive = base.custom_set.filter((n) => !n.startsWith('!'));
+  if (positive.length === 0 && !base.repair) return [...STATE_SYSCALLS];
+  return [...new Set([...positive, ...(base.repair ? REPAIR_SYSCALLS : [])])];
+}
+
+/**
+ * Event names the loaded rules need plus the base set (the state's, unless base_syscalls says
+ * otherwise), minus custom_set's `!name` exclusions: what the probe must attach. `excluded`
+ * lists the exclusions that remove a syscall some rule needs (those rules cannot fire live).
+ */
+export function attachSet(ruleset: { eventTypes(): { ids: Set<number>; all: boolean } }, base: BaseSyscalls = DEFAULT_BASE): { names: string[]; all: boolean; excluded: string[] } {
   const { ids, all } = ruleset.eventTypes();
-  const names = new Set<string>(STATE_SYSCALLS);
-  for (const id of ids) if (!RAISED_BY_KESTREL.has(EVENT_NAME[id])) names.add(EVENT_NAME[id]);
-  return { names: [...names].sort(), all };
+  const names = new Set<string>(baseSet(base));
+  const fromRules = new Set<string>();
+  for (const id of ids) if (!RAISED_BY_KESTREL.has(EVENT_NAME[id])) fromRules.add(EVENT_NAME[id]);
+  for (const n of fromRules) names.add(n);
+  const excluded: string[] = [];
+  for (const n of base.custom_set) {
+    if (!n.startsWith('!')) continue;
+    const name = n.slice(1);
+    if (names.delete(name) && fromRules.has(name)) excluded.push(name);
+  }
+  return { names: [...names].sort(), all: all || base.all, excluded };
 }
 
 /** What a rules reload needs from the open live source. */
@@ -40,7 +82,7 @@ interface Attachable {
 
 /** The live source `openLiveSource` opened last (one per `kestrel run`), for `followRules`;
  * `program` maps an event name to the probe program that captures it (umount2 → umount). */
-let active: { src: Attachable; available: Set<string>; program: (name: string) => string } | null = null;
+let active: { src: Attachable; available: Set<string>; program: (name: string) => string; base: BaseSyscalls } | null = null;
 
 /** What a rules reload changed in the kernel: probe program names, sorted. */
 export interface FollowResult {
@@ -52,7 +94,7 @@ export interface FollowResult {
  * After a rules reload: attaches the syscalls the new rules need that the old ones did not
  * (the probe loaded every program at open, so this is an attach, not a reload of the probe),
  * then detaches those no rule needs any more, so a syscall no rule needs costs nothing again.
- * The state's syscalls (STATE_SYSCALLS) are never detached. Events a detached program already
+ * The base set (the state's syscalls, or base_syscalls') is never detached. Events a detached program already
  * wrote are still delivered. Nothing changes without an open live source (replay).
  */
 export function followRules(
@@ -61,7 +103,8 @@ export function followRules(
 ): FollowResult {
   const a = active;
   if (a === null) return { attached: [], detached: [] };
-  const set = attachSet(ruleset);
+  const set = attachSet(ruleset, a.base);
+  if (set.excluded.length) warn(`base_syscalls.custom_set excludes ${set.excluded.join(', ')}, which rules need; those rules will not fire live`);
   const wanted = (set.all ? [...a.available] : set.names).filter((n) => a.available.has(n));
   const before = new Set(a.src.attachedNames());
   const unavailable = a.src.attachMore(wanted);
@@ -70,7 +113,7 @@ export function followRules(
   // Keep what the new rules or the state need (by program name); the rest goes.
   const keep = new Set<string>();
   for (const n of wanted) keep.add(a.program(n));
-  for (const n of STATE_SYSCALLS) keep.add(a.program(n));
+  for (const n of baseSet(a.base)) keep.add(a.program(n));
   const detached = a.src.detach(a.src.attachedNames().filter((n) => !keep.has(n)));
   return { attached, detached };
 }
@@ -85,10 +128,12 @@ export function followRules(
 export async function openLiveSource(
   ruleset: { eventTypes(): { ids: Set<number>; all: boolean } },
   warn: (msg: string) => void = () => undefined,
-  opts: { ringKiB?: number } = {},
+  opts: { ringKiB?: number; base?: BaseSyscalls; snaplen?: number } = {},
 ): Promise<EventSource> {
-  const set = attachSet(ruleset);
-  type LiveCtor = new (o: { syscalls: string[]; ringKiB?: number; loadAll?: boolean }) => EventSource & Attachable;
+  const base = opts.base ?? DEFAULT_BASE;
+  const set = attachSet(ruleset, base);
+  if (set.excluded.length) warn(`base_syscalls.custom_set excludes ${set.excluded.join(', ')}, which rules need; those rules will not fire live`);
+  type LiveCtor = new (o: { syscalls: string[]; ringKiB?: number; loadAll?: boolean; snaplen?: number }) => EventSource & Attachable;
   type Binding = { openProbe(c: object): { programs(): string[]; close(): void } };
   let Live: LiveCtor;
   let binding: Binding;
@@ -113,9 +158,9 @@ export async function openLiveSource(
   const missing = wanted.filter((n) => !available.has(n));
   const syscalls = wanted.filter((n) => available.has(n));
   if (missing.length) warn(`the probe cannot capture ${missing.join(', ')}; rules on those events will not fire live`);
-  const src = new Live({ syscalls, ringKiB: opts.ringKiB, loadAll: true });
+  const src = new Live({ syscalls, ringKiB: opts.ringKiB, loadAll: true, snaplen: opts.snaplen });
   await src.open();
-  const entry = { src, available, program: (n: string) => aliases[n] ?? n };
+  const entry = { src, available, program: (n: string) => aliases[n] ?? n, base };
   active = entry;
   // Forget it when it closes (a later followRules then does nothing).
   const close = src.close.bind(src);

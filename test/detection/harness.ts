@@ -2,7 +2,7 @@
 // outputs) with JSON alerts, runs behaviours in their own session (setsid) and attributes
 // alerts to them by proc.sid (added to every alert's output_fields through append_output).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readdirSync, readlinkSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -186,4 +186,17 @@ export function naFields(a: AlertJson): string[] {
  */
 export function naFieldsOutsidePods(a: AlertJson): string[] {
   return naFields({ ...a, output: a.output.replace(/ (ns|pod|gparent)=<NA>/g, '') });
+}
+
+/** Tracepoints the process's BPF links are attached to (from /proc/PID/fdinfo: tp_name). */
+export function linkedTracepoints(pid: number): Set<string> {
+  const tps = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (!readlinkSync(`/proc/${pid}/fd/${fd}`).includes('bpf_link')) continue;
+      const m = /^tp_name:\s*(\S+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
+      if (m) tps.add(m[1]!);
+    } catch { /* closed meanwhile */ }
+  }
+  return tps;
 }

@@ -4,24 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, renameSync, closeSync, openSync, readdirSync, readlinkSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, renameSync, closeSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnRun } from './harness.js';
+import { spawnRun, linkedTracepoints } from './harness.js';
 import { buildHelper } from '../driver/util.js';
-
-/** Tracepoints the process's BPF links are attached to (from /proc/PID/fdinfo: tp_name). */
-function linkedTracepoints(pid: number): Set<string> {
-  const tps = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      if (!readlinkSync(`/proc/${pid}/fd/${fd}`).includes('bpf_link')) continue;
-      const m = /^tp_name:\s*(\S+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
-      if (m) tps.add(m[1]!);
-    } catch { /* closed meanwhile */ }
-  }
-  return tps;
-}
 
 test('a reload that drops the mkdirat rule detaches mkdirat; adding it back attaches it again', async (t) => {
   if (process.getuid?.() !== 0) { t.skip('needs root for the probe'); return; }

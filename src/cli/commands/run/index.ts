@@ -129,7 +129,11 @@ export const command: Command = {
       onFatal: (err) => { fatal = err; engine?.stop(); },
     });
     registerContainerMetrics(ops.metrics.reg, manager);
-    const inspector = new Inspector(new EventView());
+    // falco_libs: the thread table's bound, and how long a silent thread stays before a purge of
+    // the full table may drop it (live, a dropped thread that shows up again is re-read from /proc).
+    const libs = cfg.falco_libs;
+    const inspector = new Inspector(new EventView(), { maxThreads: libs.thread_table_size });
+    inspector.threads.staleMs = libs.thread_table_auto_purging_thread_timeout_s * 1000;
     registerStateMetrics(ops.metrics.reg, inspector);
     let source: EventSource;
     try {
@@ -144,7 +148,7 @@ export const command: Command = {
         // (1 → 1 MiB, doubling up to 10 → 512 MiB).
         const mod = cfg.engine.modern_ebpf;
         const ringKiB = mod.buffer_dim_kb > 0 ? mod.buffer_dim_kb : 1024 << (mod.buf_size_preset - 1);
-        source = await openLiveSource(det.ruleset, (msg) => process.stderr.write(`kestrel run: ${msg}\n`), { ringKiB });
+        source = await openLiveSource(det.ruleset, (msg) => process.stderr.write(`kestrel run: ${msg}\n`), { ringKiB, base: cfg.base_syscalls, snaplen: libs.snaplen });
       }
     } catch (e) {
       await ops.close();
