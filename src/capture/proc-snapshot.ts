@@ -6,13 +6,32 @@
 // once per network namespace (containers have their own). Threads of one process share the fd
 // table; fds are listed under the process's main thread.
 
-import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { hostname, networkInterfaces, totalmem, cpus, uptime } from 'node:os';
 import type { CaptureHeader, FdEntry, GroupEntry, InterfaceEntry, MachineInfo, ProcEntry, ThreadLookup, UserEntry } from './types.js';
 import { FdType } from './types.js';
 
+// /proc files report size 0, so readFileSync fstat()s, then grows a fresh buffer per file: a
+// snapshot reads a dozen files per process. One scratch buffer, grown when a file fills it,
+// and no fstat make the snapshot (and the start-up window it leaves open) shorter.
+let scratch = Buffer.allocUnsafe(64 * 1024);
 function readText(path: string): string | null {
-  try { return readFileSync(path, 'latin1'); } catch { return null; }
+  let fd: number;
+  try { fd = openSync(path, 'r'); } catch { return null; }
+  try {
+    let n = 0;
+    for (;;) {
+      if (n === scratch.length) { const bigger = Buffer.allocUnsafe(scratch.length * 2); scratch.copy(bigger, 0, 0, n); scratch = bigger; }
+      const got = readSync(fd, scratch, n, scratch.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    return scratch.toString('latin1', 0, n);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 function readLink(path: string): string {
   try { return readlinkSync(path); } catch { return ''; }
