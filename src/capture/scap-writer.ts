@@ -9,8 +9,14 @@
 // anyway and current libs would run them through its converter; `keepNewEvents` keeps them.
 // Legacy v1 events (22-byte header) are re-encoded with an nparams field.
 //
-// Output is batched: blocks are appended to a 1 MiB buffer that is handed to the file (or
-// gzip) stream when full; callers await drain() between batches for backpressure.
+// Output is batched without allocating per event: each event block is written straight into
+// a 1 MiB output chunk (block header, then the event's bytes copied from the source buffer in
+// one pass: a v2 event is already laid out as the block body wants it), and full chunks are
+// handed to the file (or gzip) stream. Chunks come back to a free list when the stream has
+// written them, so a long rewrite cycles through a few chunks instead of allocating (and
+// page-faulting) a fresh MiB each time. Up to MAX_IN_FLIGHT chunks may be queued to the disk
+// while the caller goes on decoding; past that, `drain()` (called between batches) waits:
+// back-pressure, never a drop.
 
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createGzip, type Gzip } from 'node:zlib';
@@ -30,6 +36,10 @@ export interface ScapWriterOptions {
 
 export const EVENT_MAX_2022 = 336;
 const OUT_CHUNK = 1 << 20;
+/** Chunks handed to the stream and not written yet before drain() waits (8 MiB). */
+const MAX_IN_FLIGHT = 8;
+/** Below this many bytes an event is copied by the word loop of copyBytes, above by memcpy. */
+const NATIVE_COPY_MIN = 512;
 /** libscap's non-LARGE read buffer: block_total_length - 8 must not exceed it. */
 const NON_LARGE_MAX_BODY = 65536;
 
@@ -84,25 +94,59 @@ class Builder {
   patchU32(pos: number, v: number): void { this.buf.writeUInt32LE(v >>> 0, pos); }
 }
 
+/**
+ * Copies n bytes from src (DataView `s` at `sp`) to dst (DataView `d` at `dp`). Buffer.copy
+ * costs a Uint8Array allocation per call in Node 20 (its _copyActual takes a subarray of the
+ * source), which dominated the write path; events are ~70 bytes, so 4-byte loads and stores
+ * through DataViews (one unaligned move each in optimized code) are cheaper. Large copies
+ * still go to memcpy, where the allocation is amortized.
+ */
+function copyBytes(src: Buffer, s: DataView, sp: number, dst: Buffer, d: DataView, dp: number, n: number): void {
+  if (n >= NATIVE_COPY_MIN) {
+    src.copy(dst, dp, sp, sp + n);
+    return;
+  }
+  let i = 0;
+  for (const e4 = n - 3; i < e4; i += 4) d.setInt32(dp + i, s.getInt32(sp + i, true), true);
+  for (; i < n; i++) d.setUint8(dp + i, s.getUint8(sp + i));
+}
+
+/** A DataView over all of `b` (its offsets are those of the Buffer). */
+function viewOf(b: Buffer): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
 export class ScapWriter {
   private out: Buffer = Buffer.allocUnsafe(OUT_CHUNK);
+  private odv: DataView = viewOf(this.out);
   private olen = 0;
+  /** Chunks the stream has written, ready for reuse (each OUT_CHUNK bytes). */
+  private readonly free: Buffer[] = [];
+  /** Chunks handed to the stream whose write callback has not run yet. */
+  private inFlight = 0;
+  /** Resolves a drain() waiting for inFlight to go below MAX_IN_FLIGHT. */
+  private wake: (() => void) | null = null;
+  /** DataView over the last buffer writeRaw was given (container events: a few per run). */
+  private rawDv: DataView | null = null;
+  private rawBuf: Buffer | null = null;
   private readonly file: WriteStream;
   private readonly gz: Gzip | null;
   private readonly sink: WriteStream | Gzip;
   private error: Error | null = null;
   private headerDone = false;
   private closed = false;
+  /** Output chunks (1 MiB) allocated so far: a few, however long the file (they are reused). */
+  chunksAllocated = 1;
   /** Events written and dropped (ids >= 336 without keepNewEvents). */
   written = 0;
   dropped = 0;
 
   private constructor(readonly path: string, private readonly opts: ScapWriterOptions) {
     this.file = createWriteStream(path);
-    this.file.on('error', (e) => { this.error ??= e; });
+    this.file.on('error', (e) => { this.error ??= e; this.wakeUp(); });
     if (opts.gzip) {
       this.gz = createGzip({ level: 6 });
-      this.gz.on('error', (e) => { this.error ??= e; });
+      this.gz.on('error', (e) => { this.error ??= e; this.wakeUp(); });
       this.gz.pipe(this.file);
       this.sink = this.gz;
     } else {
@@ -124,17 +168,43 @@ export class ScapWriter {
     if (this.error) throw new KestrelError('KES_IO', `cannot write ${this.path}: ${this.error.message}`, { cause: this.error });
   }
 
+  private wakeUp(): void {
+    const w = this.wake;
+    if (w !== null) { this.wake = null; w(); }
+  }
+
+  /** Hands the filled part of the current chunk to the stream and takes a free chunk. */
   private flushChunk(): void {
     if (this.olen === 0) return;
-    this.sink.write(this.out.subarray(0, this.olen));
-    this.out = Buffer.allocUnsafe(OUT_CHUNK);
+    const chunk = this.out;
+    this.inFlight++;
+    // The callback runs once the stream (fs or zlib) is done with the bytes: the chunk can be
+    // reused from then on. One closure per MiB, not per event.
+    this.sink.write(chunk.subarray(0, this.olen), (e?: Error | null) => {
+      this.inFlight--;
+      if (e) this.error ??= e;
+      else if (chunk.length === OUT_CHUNK) this.free.push(chunk);
+      if (this.inFlight < MAX_IN_FLIGHT) this.wakeUp();
+    });
+    let next = this.free.pop();
+    if (next === undefined) { next = Buffer.allocUnsafe(OUT_CHUNK); this.chunksAllocated++; }
+    this.setChunk(next);
+  }
+
+  private setChunk(b: Buffer): void {
+    this.out = b;
+    this.odv = viewOf(b);
     this.olen = 0;
   }
 
   private room(n: number): void {
     if (this.olen + n <= this.out.length) return;
     this.flushChunk();
-    if (n > this.out.length) this.out = Buffer.allocUnsafe(n);
+    // A block larger than a chunk (LARGE events) gets a buffer of its own, not reused.
+    if (n > this.out.length) {
+      this.free.push(this.out);
+      this.setChunk(Buffer.allocUnsafe(n));
+    }
   }
 
   private putBlock(type: number, body: Buffer, bodyLen: number): void {
@@ -227,7 +297,7 @@ export class ScapWriter {
 
   /** Writes one event from a view (any source encoding; v1 events are re-encoded as v2). */
   writeEvent(ev: EventView): boolean {
-    return this.writeParts(ev.buf, ev.off, ev.hdr, ev.len, ev.type, ev.nparams, ev.cpu, ev.dumpFlags);
+    return this.writeParts(ev.buf, ev.dv, ev.off, ev.hdr, ev.len, ev.type, ev.nparams, ev.cpu, ev.dumpFlags);
   }
 
   /** Writes raw v2 event bytes (a ppm_evt_hdr with nparams, as the probe produces them). */
@@ -235,55 +305,63 @@ export class ScapWriter {
     if (bytes.length < EVENT_HEADER_SIZE) throw new KestrelError('KES_USAGE', `scap writer: event of ${bytes.length} bytes is shorter than its header`);
     const len = bytes.readUInt32LE(16);
     if (len > bytes.length || len < EVENT_HEADER_SIZE) throw new KestrelError('KES_USAGE', `scap writer: event length ${len} does not match its ${bytes.length} bytes`);
-    return this.writeParts(bytes, 0, EVENT_HEADER_SIZE, len, bytes.readUInt16LE(20), bytes.readUInt32LE(22), cpu, dumpFlags);
+    if (this.rawBuf !== bytes) { this.rawBuf = bytes; this.rawDv = viewOf(bytes); }
+    return this.writeParts(bytes, this.rawDv!, 0, EVENT_HEADER_SIZE, len, bytes.readUInt16LE(20), bytes.readUInt32LE(22), cpu, dumpFlags);
   }
 
-  private writeParts(b: Buffer, off: number, hdr: number, len: number, type: number, nparams: number,
+  /**
+   * The event at `off` in `b` (`dv` views all of `b`), header size `hdr` (26, or 22 for v1),
+   * as one EV(F)_V2(_LARGE) block in the output chunk. A v2 event is copied as it is (its
+   * header already holds this len, type and nparams); a v1 event gets the nparams field.
+   */
+  private writeParts(b: Buffer, dv: DataView, off: number, hdr: number, len: number, type: number, nparams: number,
     cpu: number, dumpFlags: number): boolean {
     if (!this.headerDone) throw new KestrelError('KES_USAGE', 'scap writer: writeHeader() must come before events');
-    if (type >= EVENT_MAX_2022 && !this.opts.keepNewEvents) { this.dropped++; return this.needsDrain(); }
+    if (type >= EVENT_MAX_2022 && !this.opts.keepNewEvents) { this.dropped++; return this.inFlight >= MAX_IN_FLIGHT; }
     const flags = dumpFlags & ~4; // SCAP_DF_LARGE is never stored: it selects the block type
     const evLen = len - hdr + EVENT_HEADER_SIZE;
     const prefix = flags !== 0 ? 6 : 2;
     const bodyLen = prefix + evLen;
     const large = bodyLen + 4 > NON_LARGE_MAX_BODY;
     const btype = flags !== 0 ? (large ? BT.EVF_V2_LARGE : BT.EVF_V2) : (large ? BT.EV_V2_LARGE : BT.EV_V2);
-    const total = 12 + pad4(bodyLen);
-    this.room(total);
-    const o = this.out;
-    let p = this.olen;
-    o.writeUInt32LE(btype, p); o.writeUInt32LE(total, p + 4);
-    o.writeUInt16LE(cpu & 0xffff, p + 8);
-    if (flags !== 0) o.writeUInt32LE(flags >>> 0, p + 10);
+    const total = 12 + ((bodyLen + 3) & ~3);
+    if (this.olen + total > this.out.length) this.room(total);
+    const o = this.odv;
+    const start = this.olen;
+    let p = start;
+    o.setUint32(p, btype, true);
+    o.setUint32(p + 4, total, true);
+    o.setUint16(p + 8, cpu & 0xffff, true);
+    if (flags !== 0) o.setUint32(p + 10, flags >>> 0, true);
     p += 8 + prefix;
-    // Event header: ts, tid copied; len recomputed; type; nparams.
-    b.copy(o, p, off, off + 16);
-    o.writeUInt32LE(evLen, p + 16);
-    o.writeUInt16LE(type, p + 20);
-    o.writeUInt32LE(nparams, p + 22);
-    b.copy(o, p + EVENT_HEADER_SIZE, off + hdr, off + len);
+    if (hdr === EVENT_HEADER_SIZE) {
+      copyBytes(b, dv, off, this.out, o, p, len);
+    } else {
+      // v1: ts and tid as they are, then len/type/nparams of the v2 header, then the rest.
+      copyBytes(b, dv, off, this.out, o, p, 16);
+      o.setUint32(p + 16, evLen, true);
+      o.setUint16(p + 20, type, true);
+      o.setUint32(p + 22, nparams, true);
+      copyBytes(b, dv, off + hdr, this.out, o, p + EVENT_HEADER_SIZE, len - hdr);
+    }
     p += evLen;
-    const end = this.olen + total - 4;
-    while (p < end) o[p++] = 0;
-    o.writeUInt32LE(total, p);
-    this.olen += total;
+    const end = start + total - 4;
+    for (; p < end; p++) o.setUint8(p, 0);
+    o.setUint32(p, total, true);
+    this.olen = start + total;
     this.written++;
-    return this.needsDrain();
+    return this.inFlight >= MAX_IN_FLIGHT;
   }
 
-  private needsDrain(): boolean {
-    return this.sink.writableNeedDrain;
-  }
-
-  /** Resolves when the output stream can take more (call between batches). */
+  /**
+   * Resolves when the stream can take more (call between batches): at once unless
+   * MAX_IN_FLIGHT chunks are still queued to the disk (or gzip), then after one of them.
+   */
   async drain(): Promise<void> {
     this.checkError();
-    if (!this.sink.writableNeedDrain) return;
-    await new Promise<void>((resolve) => {
-      const done = () => { this.sink.off('drain', done); this.sink.off('error', done); resolve(); };
-      this.sink.on('drain', done);
-      this.sink.on('error', done);
-    });
+    while (this.inFlight >= MAX_IN_FLIGHT && this.error === null) {
+      await new Promise<void>((resolve) => { this.wake = resolve; });
+    }
     this.checkError();
   }
 
