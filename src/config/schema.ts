@@ -54,6 +54,8 @@ export const CONFIG_SCHEMA = obj({
     path_prefix: str('/tmp/kestrel'),
     mode: oneOf('rules', ['rules', 'all_rules'] as const),
     default_duration: int(5000, 0),
+    /** Hard cap on one recording's file, MiB (0 = none). kestrel: default 100 (Falco HEAD has the key; its default is not documented). */
+    max_file_size_mb: int(100, 0),
   }),
   load_plugins: list(str('')),
   plugins: list(any(null)),

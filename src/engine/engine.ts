@@ -22,6 +22,7 @@ import { NOTE_KIND, type ContainerStartEvents } from '../containers/start-events
 import type { ThreadInfo } from '../state/thread.js';
 import type { ContainerManager } from '../containers/index.js';
 import { containerInfoFromEvent, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E } from '../containers/scap-json.js';
+import type { CaptureRecorder } from './capture-recorder.js';
 
 const EF_UNUSED = 1 << 6;
 const PPME_PROCEXIT_E = 16, PPME_PROCEXIT_1_E = 186;
@@ -66,6 +67,8 @@ export interface EngineOptions {
    * during the run, once its metadata is known (src/containers/start-events.ts).
    */
   containerEvents?: ContainerStartEvents<ThreadInfo>;
+  /** Capture recording on alerts (config `capture:`): gets every alert and, while recording, every event. */
+  capture?: CaptureRecorder;
 }
 
 /** Fields whose value comes from the runtime's metadata (not from the cgroup id). */
@@ -109,6 +112,8 @@ export class DetectionEngine {
     while (!this.stopped) {
       const more = await this.opts.source.nextBatch(this.onEvent);
       if (ce !== undefined) ce.drain(this.onContainerEvent);
+      const cap = this.opts.capture?.afterBatch();
+      if (cap) await cap;
       if (!more) break;
     }
     await this.drain();
@@ -144,6 +149,8 @@ export class DetectionEngine {
         this.stats.ruleErrors++;
       }
     }
+    const cap = this.opts.capture;
+    if (cap !== undefined && cap.active) cap.event(ev);
     insp.endEvent(ev);
   }
 
@@ -163,6 +170,8 @@ export class DetectionEngine {
         this.stats.ruleErrors++;
       }
     }
+    const cap = this.opts.capture;
+    if (cap !== undefined && cap.active) cap.event(ev);
     this.inspector.endEvent(ev);
   }
 
@@ -170,6 +179,7 @@ export class DetectionEngine {
     const ctx = this.ctx!;
     const fmt = rule.format;
     const time = this.ev!.ts();
+    this.opts.capture?.onAlert(rule, this.ev!, this.inspector);
     const values: FieldValue[] = new Array(fmt.fields.length);
     let meta = false;
     for (let i = 0; i < fmt.fields.length; i++) {

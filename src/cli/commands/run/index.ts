@@ -21,6 +21,7 @@ import type { EventSource } from '../../../capture/types.js';
 import { openLiveSource, followRules } from '../../../engine/live.js';
 import { DEFAULT_RULES_PATH } from '../../../engine/detection.js';
 import { ContainerStartEvents } from '../../../containers/start-events.js';
+import { CaptureRecorder } from '../../../engine/capture-recorder.js';
 
 function kestrelVersion(): string {
   try {
@@ -156,10 +157,17 @@ export const command: Command = {
       throw e;
     }
     ops.attachSource(source);
+    // capture: (Falco 0.42): the events around opting-in alerts go to scap files.
+    const cc2 = cfg.capture;
+    const recorder = cc2.enabled ? new CaptureRecorder({
+      settings: { enabled: true, pathPrefix: cc2.path_prefix, mode: cc2.mode, defaultDurationMs: cc2.default_duration, maxFileSizeMb: cc2.max_file_size_mb },
+      live: !replay, machine: source.header.machine, metrics: ops.metrics.reg,
+      log: (msg) => process.stderr.write(`kestrel run: ${msg}\n`),
+    }) : undefined;
     if (values.verbose) process.stderr.write(`kestrel run: ready (${det.ruleset.enabledRules().length} rules, ${replay ? 'replay' : 'live'})\n`);
     engine = new DetectionEngine({ source, detection: det, emit: (a) => ops.outputs.emit(a), hostname: alertHostname(), inspector, manager, waitContainerMs: replay ? 0 : cc.alertWaitMs,
       // Live: an evt.type = container event per container started during the run.
-      containerEvents: replay ? undefined : new ContainerStartEvents(manager) });
+      containerEvents: replay ? undefined : new ContainerStartEvents(manager), capture: recorder });
     const eng = engine;
     const stop = (): void => eng.stop();
     process.once('SIGINT', stop);
@@ -171,6 +179,7 @@ export const command: Command = {
       if (timer) clearTimeout(timer);
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
+      await recorder?.close();
       await source.close();
       await ops.close();
       manager.close();

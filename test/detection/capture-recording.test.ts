@@ -1,0 +1,174 @@
+// Capture recording on alerts (config `capture:`, rule keys `capture`/`capture_duration`):
+// real probe, real sysdig 0.29.3 as the reader of the files.
+//   - live: `kestrel run` with a `capture: true, capture_duration: 2000` rule on a marker
+//     open; a helper (a copy of dash under a random name) opens the marker, then more files.
+//     The file appears (mode 0600), sysdig names the helper's process in it (the header is the
+//     state at the alert), shows the triggering open first and the following ones; the
+//     recording ends by duration (log line, /metrics); a rule without `capture` started none.
+//   - replay: all_rules with max_file_size_mb=1 over a 3 MB capture: every file within 1 MiB,
+//     the first ended by the size cap, `kestrel inspect -r` and sysdig read it; the size the cap
+//     counts is the file's exact size; a replayed recording holds the events of its window.
+//   - failures: an unwritable path_prefix and a full disk (tiny tmpfs) are logged and counted
+//     while the alerts still flow.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, readdirSync, statSync, copyFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { spawnRun, KESTREL } from './harness.js';
+import { freePort } from '../support/ports.js';
+import { CaptureRecorder, type CaptureSettings } from '../../src/engine/capture-recorder.js';
+import { DetectionEngine } from '../../src/engine/engine.js';
+import { loadDetection } from '../../src/engine/detection.js';
+import { FileSource } from '../../src/capture/file-source.js';
+import { MetricsRegistry } from '../../src/metrics/index.js';
+
+const SHARED = process.env.KESTREL_SHARED ?? fileURLToPath(new URL('../../../../shared/', import.meta.url));
+const SCAP = join(SHARED, 'data/scap');
+const MAKE_BIG = join(SHARED, 'bench/make_big.py');
+const dirs: string[] = [];
+const tmp = (what: string): string => { const d = mkdtempSync(join(tmpdir(), `kestrel-capture-${what}-`)); dirs.push(d); return d; };
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+function sysdig(args: string[]): string {
+  return execFileSync('sysdig', args, { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 256 << 20 });
+}
+const scapFiles = (dir: string, prefix: string): string[] => readdirSync(dir).filter((f) => f.startsWith(prefix + '_') && f.endsWith('.scap')).sort().map((f) => join(dir, f));
+const FILE_NAME = /_(\d{20})_(\d{20})\.scap$/;
+
+/** Runs the engine with a recorder over a capture file, in process. */
+async function replayWith(file: string, rules: string, settings: Partial<CaptureSettings>): Promise<{ rec: CaptureRecorder; alerts: number; log: string[]; reg: MetricsRegistry }> {
+  const dir = tmp('rules');
+  const rulesPath = join(dir, 'rules.yaml');
+  writeFileSync(rulesPath, rules);
+  const det = loadDetection({ rulesFiles: [rulesPath] });
+  assert.deepEqual(det.load.result.errors, []);
+  const source = new FileSource(file);
+  await source.open();
+  const log: string[] = [];
+  const reg = new MetricsRegistry();
+  const rec = new CaptureRecorder({
+    settings: { enabled: true, pathPrefix: join(dir, 'cap'), mode: 'all_rules', defaultDurationMs: 5000, maxFileSizeMb: 0, ...settings },
+    live: false, machine: source.header.machine, metrics: reg, log: (l) => log.push(l),
+  });
+  let alerts = 0;
+  const engine = new DetectionEngine({ source, detection: det, emit: () => { alerts++; }, hostname: 'h', capture: rec });
+  try {
+    await engine.run();
+  } finally {
+    await rec.close();
+    await source.close();
+  }
+  return { rec, alerts, log, reg };
+}
+
+const OPEN_RULE = `- rule: Capture test open
+  desc: any open
+  condition: evt.type in (open, openat)
+  output: "open %fd.name by %proc.name"
+  priority: NOTICE
+`;
+
+test('replay: a recording holds the triggering event and the events of its window; sysdig reads it; the cap counts its exact size', async () => {
+  const src = join(SCAP, 'falco_trace_files_cat_write.scap');
+  const { rec, alerts, log } = await replayWith(src, OPEN_RULE, { defaultDurationMs: 1 });
+  assert.ok(alerts >= 2, `alerts: ${alerts}`);
+  assert.ok(rec.finished.length >= 1, log.join('\n'));
+  const f = rec.finished[0]!;
+  assert.equal(f.why, 'duration');
+  // the exact size: what the size cap counts is what the writer wrote
+  assert.equal(f.bytes, f.predicted, `file ${f.bytes} bytes, counted ${f.predicted}`);
+  assert.equal(statSync(f.path).mode & 0o777, 0o600);
+  const m = FILE_NAME.exec(f.path)!;
+  // The window: the trigger (the first open's exit) and every event within 1 ms after it.
+  const ts0 = BigInt(m[1]!);
+  // ('*': sysdig -p leaves out events where a field is missing)
+  const all = sysdig(['-r', src, '-p', '*%evt.rawtime %evt.num']).trim().split('\n').map((l) => l.split(' ').map(BigInt));
+  const trigger = all.find((x) => x[1] === BigInt(m[2]!))!;
+  assert.equal(trigger[0], ts0, 'the name carries the alert time and evt.num');
+  const expected = all.filter((x) => x[0] >= ts0 && x[0] <= ts0 + 1_000_000n).length;
+  assert.equal(f.events, expected);
+  const got = sysdig(['-r', f.path, '-p', '*%evt.rawtime %evt.type %fd.name']).trim().split('\n');
+  assert.equal(got.length, expected, got.join('\n'));
+  assert.match(got[0]!, new RegExp(`^${ts0} open /etc/ld.so.cache$`));
+  // the header made the process known: cat's name and fd 3 come from it, not from its execve
+  assert.match(sysdig(['-r', f.path, '-p', '%proc.name %proc.pname %fd.num', 'evt.num=1']).trim(), /^cat \S+ 3$/);
+});
+
+test('replay, all_rules, max_file_size_mb=1: every file within 1 MiB, the first ends at the cap, kestrel inspect -r and sysdig read it', async () => {
+  const dir = tmp('cap');
+  const big = join(dir, 'big.scap');
+  execFileSync('python3', [MAKE_BIG, '--base', join(SCAP, 'libs_sample.scap'), '--out', big, '--copies', '100'], { timeout: 120_000, killSignal: 'SIGKILL', stdio: 'ignore' });
+  assert.ok(statSync(big).size > 3 << 20, 'the input is over 3 MiB');
+  const rulesPath = join(dir, 'rules.yaml');
+  writeFileSync(rulesPath, `- rule: Capture test write
+  desc: any write
+  condition: evt.type = write
+  output: "write fd=%fd.num by %proc.name"
+  priority: NOTICE
+`);
+  const prefix = join(dir, 'cap');
+  const r = spawnSync(process.execPath, [KESTREL, 'run', '--replay', big, '-r', rulesPath, '-o', 'json_output=true',
+    '-o', 'capture.enabled=true', '-o', 'capture.mode=all_rules', '-o', `capture.path_prefix=${prefix}`,
+    '-o', 'capture.default_duration=3600000', '-o', 'capture.max_file_size_mb=1'], { encoding: 'utf8', timeout: 300_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  const alerts = r.stdout.split('\n').filter((l) => l.startsWith('{')).length;
+  assert.ok(alerts > 25, `alerts: ${alerts}`);
+  const files = scapFiles(dir, 'cap');
+  assert.ok(files.length >= 3, `files: ${files.join(' ')}\n${r.stderr}`);
+  for (const f of files) {
+    const st = statSync(f);
+    assert.ok(st.size <= 1 << 20, `${f}: ${st.size} bytes`);
+    assert.equal(st.mode & 0o777, 0o600);
+  }
+  const first = files[0]!;
+  assert.ok(statSync(first).size > (1 << 20) - 70_000, 'the first file is filled up to the cap');
+  assert.match(r.stderr, new RegExp(`capture: finished ${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\d+ events, \\d+ bytes \\(size cap reached\\)`));
+  const started = r.stderr.match(/capture: recording /g)?.length ?? 0;
+  const finished = r.stderr.match(/capture: finished /g)?.length ?? 0;
+  assert.equal(started, files.length);
+  assert.equal(finished, files.length);
+  const ins = spawnSync(process.execPath, [KESTREL, 'inspect', '-r', first], { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 256 << 20 });
+  assert.equal(ins.status, 0, ins.stderr);
+  const lines = ins.stdout.trim().split('\n');
+  assert.ok(lines.length > 1000, `kestrel inspect printed ${lines.length} lines`);
+  assert.equal(sysdig(['-r', first]).trim().split('\n').length, lines.length, 'sysdig and kestrel inspect print the same events');
+});
+
+test('an unwritable path_prefix is a logged, counted failure; alerts still flow', async () => {
+  const dir = tmp('nodir');
+  const src = join(SCAP, 'falco_trace_files_open-multiple-files.scap');
+  const { rec, alerts, log, reg } = await replayWith(src, OPEN_RULE, { pathPrefix: join(dir, 'missing', 'cap'), defaultDurationMs: 1 });
+  assert.ok(alerts >= 5, `alerts: ${alerts}`);
+  const c = rec.counts;
+  assert.ok(c.failures.open >= 1, `open failures: ${c.failures.open}`);
+  assert.equal(c.recordings, c.failures.open, 'each attempt failed');
+  assert.equal(rec.finished.length, 0);
+  // one log line per reason per 10 s, naming the path and the cause
+  const lines = log.filter((l) => l.includes('cannot create'));
+  assert.equal(lines.length, 1, log.join('\n'));
+  assert.match(lines[0]!, /missing\/cap_\d{20}_\d{20}\.scap: ENOENT.*recording abandoned, detection goes on/);
+  const text = await reg.text();
+  assert.match(text, new RegExp(`kestrel_capture_failures_total\\{reason="open"\\} ${c.failures.open}\\b`));
+});
+
+test('a full disk (64 KiB tmpfs) is a counted write failure; detection goes on', async (t) => {
+  if (process.getuid?.() !== 0) { t.skip('needs root to mount a tmpfs'); return; }
+  const dir = tmp('full');
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'kestrel-capture-full', dir], { timeout: 30_000, killSignal: 'SIGKILL', encoding: 'utf8' });
+  if (m.status !== 0) { t.skip(`cannot mount a tmpfs: ${m.stderr}`); return; }
+  try {
+    const src = join(SCAP, 'falco_trace_files_open-multiple-files.scap');
+    // the PL of this capture alone is over 64 KiB: the header cannot be written
+    const { rec, alerts, log } = await replayWith(src, OPEN_RULE, { pathPrefix: join(dir, 'cap'), defaultDurationMs: 3600_000 });
+    assert.ok(alerts >= 5, `alerts: ${alerts}`);
+    assert.ok(rec.counts.failures.write >= 1, log.join('\n'));
+    assert.match(log.join('\n'), /capture: cannot write .*ENOSPC.*recording abandoned/);
+    assert.equal(rec.finished.length, 0);
+  } finally {
+    spawnSync('umount', ['-l', dir], { timeout: 30_000, killSignal: 'SIGKILL' });
+  }
+});
