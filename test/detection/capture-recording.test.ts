@@ -172,3 +172,99 @@ test('a full disk (64 KiB tmpfs) is a counted write failure; detection goes on',
     spawnSync('umount', ['-l', dir], { timeout: 30_000, killSignal: 'SIGKILL' });
   }
 });
+
+test('live: a capture rule records its trigger and what follows, named by the header; ends by duration; a rule without capture records nothing', async (t) => {
+  if (process.getuid?.() !== 0) { t.skip('needs root for the probe'); return; }
+  const dir = tmp('live');
+  // A copy of dash under a random name: proc.name tells the helper's events apart.
+  const name = `kcap${randomBytes(3).toString('hex')}`;
+  const sh = join(dir, name);
+  copyFileSync('/bin/dash', sh);
+  chmodSync(sh, 0o755);
+  const files = join(dir, 'f');
+  mkdirSync(files);
+  for (const f of ['plain', 'trigger', 'after-1', 'after-2', 'late']) writeFileSync(join(files, f), 'x\n');
+  const rulesPath = join(dir, 'rules.yaml');
+  writeFileSync(rulesPath, `- rule: Capture test plain
+  desc: a marker open by a rule without capture
+  condition: evt.type in (open, openat, openat2) and (fd.name = ${JSON.stringify(files + '/plain')} or fd.name = ${JSON.stringify(files + '/late')})
+  output: "plain open %fd.name pid=%proc.pid"
+  priority: NOTICE
+- rule: Capture test trigger
+  desc: the marker open that starts a recording
+  condition: evt.type in (open, openat, openat2) and fd.name = ${JSON.stringify(files + '/trigger')}
+  output: "trigger open %fd.name pid=%proc.pid"
+  priority: WARNING
+  capture: true
+  capture_duration: 2000
+`);
+  const port = await freePort();
+  const cfg = join(dir, 'kestrel.yaml');
+  // default_duration is long: the recording can only end in time by the rule's 2000 ms
+  writeFileSync(cfg, [
+    'json_output: true',
+    `webserver: {enabled: true, listen_address: 127.0.0.1, listen_port: ${port}}`,
+    'syslog_output: {enabled: false}',
+    `capture: {enabled: true, path_prefix: ${JSON.stringify(join(dir, 'cap'))}, mode: rules, default_duration: 600000}`,
+  ].join('\n') + '\n');
+  const run = spawnRun(['-c', cfg, '-r', rulesPath, '-M', '600']);
+  const helper = spawn(sh, ['-c', [
+    `read x; exec 3< ${files}/plain; echo p`,
+    `read x; exec 4< ${files}/trigger; exec 5< ${files}/after-1; exec 6< ${files}/after-2; echo t`,
+    `read x; exec 7< ${files}/late; echo l`,
+    'read x',
+  ].join('\n')], { timeout: 300_000, killSignal: 'SIGKILL', stdio: ['pipe', 'pipe', 'inherit'] });
+  const pid = helper.pid!;
+  try {
+    await run.until('ready', () => run.err.includes('kestrel run: ready'));
+    const alert = (rule: string, file: string) => () => run.alerts().some((a) => a.rule === rule && a.output.includes(`${files}/${file} pid=${pid}`));
+    helper.stdin!.write('1\n');
+    await run.until('the plain alert', alert('Capture test plain', 'plain'));
+    // rules mode: the rule without `capture` started nothing
+    assert.doesNotMatch(run.err, /capture: recording/);
+    assert.deepEqual(scapFiles(dir, 'cap'), []);
+
+    helper.stdin!.write('2\n');
+    await run.until('the trigger alert', alert('Capture test trigger', 'trigger'));
+    await run.until('the recording to end', () => run.err.includes('capture: finished'));
+    helper.stdin!.write('3\n');
+    await run.until('the late alert', alert('Capture test plain', 'late'));
+
+    const caps = scapFiles(dir, 'cap');
+    assert.equal(caps.length, 1, run.err);
+    const file = caps[0]!;
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.match(run.err, /capture: recording \S+ \(rule 'Capture test trigger', until 2000 ms after the last alert, at most 100 MiB\)/);
+    const fin = new RegExp(`capture: finished ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (\\d+) events, (\\d+) bytes \\(duration passed\\)`).exec(run.err);
+    assert.ok(fin, run.err);
+    assert.equal(Number(fin[2]), statSync(file).size);
+
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(60_000) });
+    const text = await res.text();
+    const metric = (re: string): number => { const m = new RegExp(`^${re} (\\S+)$`, 'm').exec(text); assert.ok(m, `${re} in /metrics`); return Number(m[1]); };
+    assert.equal(metric('kestrel_capture_recordings_total'), 1);
+    assert.equal(metric('kestrel_capture_stops_total\\{reason="duration"\\}'), 1);
+    assert.equal(metric('kestrel_capture_active'), 0);
+    assert.equal(metric('kestrel_capture_events_total'), Number(fin[1]));
+    assert.equal(metric('kestrel_capture_bytes_total'), statSync(file).size);
+    assert.equal(metric('kestrel_capture_failures_total\\{reason="open"\\}'), 0);
+
+    // sysdig reads the file; the helper's events carry its name (from the header: its execve
+    // is not in the file), the triggering open comes first, then the following ones.
+    const fmt = '%proc.name %evt.type %fd.name';
+    const lines = sysdig(['-r', file, '-p', fmt, `proc.pid=${pid}`]).trim().split('\n');
+    const opens = lines.filter((l) => l.includes(' openat '));
+    assert.deepEqual(opens, ['trigger', 'after-1', 'after-2'].map((f) => `${name} openat ${files}/${f}`), lines.join('\n'));
+    assert.equal(lines[0], `${name} openat ${files}/trigger`);
+    for (const l of lines) assert.ok(l.startsWith(`${name} `), l);
+    assert.ok(!lines.some((l) => l.includes('/late') || l.includes('/plain')), lines.join('\n'));
+    // kestrel reads it the same way
+    const ins = spawnSync(process.execPath, [KESTREL, 'inspect', '-r', file, '-p', fmt, `proc.pid=${pid}`], { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 256 << 20 });
+    assert.equal(ins.status, 0, ins.stderr);
+    assert.deepEqual(ins.stdout.trim().split('\n'), lines);
+  } finally {
+    helper.stdin!.end();
+    helper.kill('SIGKILL');
+    await run.stop();
+  }
+});
