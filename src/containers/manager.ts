@@ -120,6 +120,8 @@ export class ContainerManager {
     'requestTimeoutMs' | 'maxEntries' | 'concurrency' | 'maxQueue' | 'retryAfterMs' | 'maxAttempts' | 'procRoot'>>;
   /** Read by ContainerStartEvents: see ContainerManagerOptions.runningContainerEvents. */
   readonly runningContainerEvents: boolean;
+  /** Concurrent fetches (ContainerStartEvents sizes its batches of running containers by it). */
+  get concurrency(): number { return this.o.concurrency; }
   private readonly s = {
     ctrEventsStarted: 0, ctrEventsRunning: 0, ctrEventsNoMeta: 0, runningAtStart: 0,
     lookups: 0, hits: 0, misses: 0, fetches: 0, fetchOk: 0, timeouts: 0, waitTimeouts: 0, preloaded: 0, evictions: 0,
@@ -286,6 +288,8 @@ export class ContainerManager {
   whenReady(ref: ContainerRef | string, timeoutMs: number): Promise<ContainerInfo | null> {
     const known = this.lookup(ref);
     if (known !== null) return Promise.resolve(known);
+    // Closed: nothing will be fetched any more, so a wait would only hold the process open.
+    if (this.closed) return Promise.resolve(null);
     const e = typeof ref === 'string' ? this.byFull.get(ref) ?? this.byShort.get(ref.slice(0, 12)) : this.find(ref);
     if (e === undefined || e.state !== 'pending') return Promise.resolve(null);
     return new Promise((resolve) => {

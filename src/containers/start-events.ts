@@ -118,7 +118,11 @@ export interface ContainerStartEventsOptions {
    * `runningContainerEvents`, from the config key `running_container_events`, default true).
    */
   running?: boolean;
-  /** Running containers whose metadata is being waited for at once; the rest wait in line. Default 16. */
+  /**
+   * Running containers whose metadata is being waited for at once; the rest wait in line.
+   * Default: twice the manager's fetch concurrency (8), so each waits behind at most one fetch
+   * and the metadata wait is not spent in the manager's queue.
+   */
   runningInFlight?: number;
 }
 
@@ -145,7 +149,7 @@ export class ContainerStartEvents<T extends StartEventThread> {
     this.execWaitMs = opts.execWaitMs ?? 2_000;
     this.maxRemembered = opts.maxRemembered ?? 65_536;
     this.running = opts.running ?? manager.runningContainerEvents;
-    this.runningInFlight = Math.max(1, opts.runningInFlight ?? 16);
+    this.runningInFlight = Math.max(1, opts.runningInFlight ?? 2 * manager.concurrency);
   }
 
   /**

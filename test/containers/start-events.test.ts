@@ -267,3 +267,16 @@ test('no program exec\'d: raised after the exec wait on the first thread seen; a
     assert.equal(got[0]!.info.name, '', 'no metadata: the cgroup identity only');
   } finally { m.close(); }
 });
+
+test('the manager closing while running containers wait in line: every wait ends at once, nothing holds the process', async () => {
+  const { m, se, drain } = setup(2000, { runningInFlight: 8 });
+  const ids = Array.from({ length: 200 }, () => hex());
+  assert.equal(se.seedRunning(ids.map((id, i) => Thread.at(100 + i, 100 + i, 1, 10, 'sleep', cg(id)))), 200);
+  await tick();
+  assert.equal(drain(), 0, 'the runtime has not answered');
+  m.close();
+  // Without the closed check each wait in line would start a 10 s timer after the close.
+  await tick(20);
+  assert.equal(drain(), 200);
+  assert.equal(m.stats().containerEventsWithoutMetadata, 200);
+});
