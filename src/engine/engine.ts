@@ -64,7 +64,8 @@ export interface EngineOptions {
   waitContainerMs?: number;
   /**
    * Live: raises a container event (evt.type = container) for each container that starts
-   * during the run, once its metadata is known (src/containers/start-events.ts).
+   * during the run, and for each one running at start (seedRunning: the snapshot's threads),
+   * once its metadata is known (src/containers/start-events.ts).
    */
   containerEvents?: ContainerStartEvents<ThreadInfo>;
   /** Capture recording on alerts (config `capture:`): gets every alert and, while recording, every event. */
