@@ -8,10 +8,15 @@
 // alike: fd, dirfd, name, flags, mode, domain, addr, filename...), so files carry proper pairs.
 // Parameters the exit does not carry are written empty (zero length = missing).
 //
-// One reused output buffer and view; a plan per exit type is computed once.
+// Nothing is allocated per event: the enter is written into a reused buffer (viewed by a
+// reused EventView), parameters are copied through DataViews (bytes.ts), timestamps are moved
+// as two u32 halves instead of BigInts, and the 2022 pairs and execveat's enter are built
+// from parameter descriptors (offset and length in the exit or in a small constants buffer)
+// into two reused scratch events. A plan per exit type is computed once.
 
 import { EVENTS } from '../../schema/events.js';
 import { EventView, EVENT_HEADER_SIZE } from '../events/event-view.js';
+import { copyBytes, viewOf } from './bytes.js';
 
 /** For an exit type: the enter type and, per enter param, the exit param index (or -1). */
 interface Plan {
@@ -48,23 +53,84 @@ const SENDFILE_X = 189;
  */
 const CHILD_SIDE = new Set(['clone', 'fork', 'vfork', 'clone3']);
 
-export class EnterSynth {
-  private readonly legacyBuf = [Buffer.alloc(8192), Buffer.alloc(8192)];
-  private readonly legacyViews = [new EventView(), new EventView()];
+const HDR = EVENT_HEADER_SIZE;
+/** Most parameters `build` writes (execveat's enter: dirfd, pathname, flags). */
+const MAX_BUILT = 3;
+/** Where `build` takes a parameter from: the exit event or the constants buffer. */
+const FROM_EXIT = 0, FROM_CONST = 1;
+/** Layout of the constants buffer: bpf's cmd (i64), its res_or_fd (DYN), AT_FDCWD, zero flags. */
+const C_CMD = 0, C_DYN = 8, C_DIRFD = 24, C_ZERO4 = 32;
 
-  /** Writes an event (header from `like`, the given type and params) into legacyBuf[slot]. */
-  private build(slot: 0 | 1, like: EventView, type: number, tsDelta: bigint, params: Buffer[]): EventView | null {
-    let size = EVENT_HEADER_SIZE + 2 * params.length;
-    for (const p of params) size += p.length;
+/** Writes the u64 timestamp at `off` of `src` minus `delta` (0 or 1, never below 0) at `at` of `d`. */
+function putTs(d: DataView, at: number, src: DataView, off: number, delta: number): void {
+  let lo = src.getUint32(off, true);
+  let hi = src.getUint32(off + 4, true);
+  if (delta !== 0) {
+    if (lo !== 0) lo -= 1;
+    else if (hi !== 0) { hi -= 1; lo = 0xffffffff; }
+  }
+  d.setUint32(at, lo, true);
+  d.setUint32(at + 4, hi, true);
+}
+
+export class EnterSynth {
+  // Two scratch events for the 2022 pairs (and execveat's enter), each with its view.
+  private readonly legacyBuf = [Buffer.alloc(8192), Buffer.alloc(8192)];
+  private readonly legacyDv = [viewOf(this.legacyBuf[0]!), viewOf(this.legacyBuf[1]!)];
+  private readonly legacyViews = [new EventView(), new EventView()];
+  /** What legacyPair returns (the same array each time, valid until the next call). */
+  private readonly pair: [EventView, EventView] = [this.legacyViews[0]!, this.legacyViews[1]!];
+  /** The parameters of the event `build` writes next: source, offset, length. */
+  private readonly pSrc = new Uint8Array(MAX_BUILT);
+  private readonly pOff = new Int32Array(MAX_BUILT);
+  private readonly pLen = new Int32Array(MAX_BUILT);
+  private pN = 0;
+  /** Parameter bytes no exit carries as such (see C_*); C_ZERO4 stays zero. */
+  private readonly consts = Buffer.alloc(40);
+  private readonly cdv = viewOf(this.consts);
+  /** execveat's trusted_exepath among its exit parameters (-2: not looked up yet). */
+  private execveatTrusted = -2;
+
+  constructor() {
+    // AT_FDCWD (-100) as an i64
+    this.cdv.setInt32(C_DIRFD, -100, true);
+    this.cdv.setInt32(C_DIRFD + 4, -1, true);
+  }
+
+  private param(i: number, src: number, off: number, len: number): void {
+    this.pSrc[i] = src;
+    this.pOff[i] = off;
+    this.pLen[i] = len;
+  }
+
+  /**
+   * Writes an event into legacyBuf[slot]: header from `like` (timestamp minus `tsDelta`), the
+   * given type, and the pN parameters described by pSrc/pOff/pLen.
+   */
+  private build(slot: 0 | 1, like: EventView, type: number, tsDelta: number): EventView | null {
+    const n = this.pN;
+    let size = HDR + 2 * n;
+    for (let i = 0; i < n; i++) size += this.pLen[i]!;
     const b = this.legacyBuf[slot]!;
     if (size > b.length) return null;
-    b.writeBigUInt64LE(like.buf.readBigUInt64LE(like.off) - tsDelta, 0);
-    like.buf.copy(b, 8, like.off + 8, like.off + 16);
-    b.writeUInt32LE(size, 16);
-    b.writeUInt16LE(type, 20);
-    b.writeUInt32LE(params.length, 22);
-    let p = EVENT_HEADER_SIZE + 2 * params.length;
-    params.forEach((q, i) => { b.writeUInt16LE(q.length, EVENT_HEADER_SIZE + 2 * i); q.copy(b, p); p += q.length; });
+    const d = this.legacyDv[slot]!;
+    const sdv = like.dv;
+    putTs(d, 0, sdv, like.off, tsDelta);
+    d.setUint32(8, sdv.getUint32(like.off + 8, true), true);
+    d.setUint32(12, sdv.getUint32(like.off + 12, true), true);
+    d.setUint32(16, size, true);
+    d.setUint16(20, type, true);
+    d.setUint32(22, n, true);
+    let p = HDR + 2 * n;
+    for (let i = 0; i < n; i++) {
+      const len = this.pLen[i]!;
+      d.setUint16(HDR + 2 * i, len, true);
+      if (len > 0) {
+        if (this.pSrc[i] === FROM_CONST) copyBytes(this.consts, this.cdv, this.pOff[i]!, b, d, p, len);
+        else copyBytes(like.buf, sdv, this.pOff[i]!, b, d, p, len);
+      }
+      p += len;
+    }
     const v = this.legacyViews[slot]!;
     if (v.load(b, 0, size, like.cpu, 0) !== null) return null;
     v.num = like.num;
@@ -74,38 +140,47 @@ export class EnterSynth {
   /**
    * For the current-table exits the probe emits where the 2022 event lacks a needed
    * argument (dup family: oldfd; bpf: cmd), the 2022 E/X pair sysdig 0.29.3 reads; null for
-   * every other event.
+   * every other event. The array and its views are reused: valid until the next call.
    */
-  legacyPair(ev: EventView): [EventView, EventView] | null {
+  legacyPair(ev: EventView): readonly [EventView, EventView] | null {
     const t = ev.type;
-    const param = (i: number) => ev.buf.subarray(ev.poff[i]!, ev.poff[i]! + ev.plen[i]!);
     if (t === DUP_1_X || t === DUP2_X || t === DUP3_X) {
       if (ev.nparams < 2) return null;
-      const e = this.build(0, ev, DUP_E, 1n, [param(1)]);
-      const x = this.build(1, ev, DUP_X, 0n, [param(0)]);
-      return e && x ? [e, x] : null;
+      const off = ev.poff, len = ev.plen;
+      this.pN = 1;
+      this.param(0, FROM_EXIT, off[1]!, len[1]!);
+      const e = this.build(0, ev, DUP_E, 1);
+      this.param(0, FROM_EXIT, off[0]!, len[0]!);
+      const x = this.build(1, ev, DUP_X, 0);
+      return e && x ? this.pair : null;
     }
     if (t === BPF_2_X) {
       if (ev.nparams < 2) return null;
-      const res = ev.buf.readBigInt64LE(ev.poff[0]!);
-      const cmd = ev.buf.readUInt32LE(ev.poff[1]!);
-      const cmdParam = Buffer.alloc(8);
-      cmdParam.writeBigInt64LE(BigInt(cmd));
+      const dv = ev.dv;
+      const r = ev.poff[0]!;
+      const resHi = dv.getInt32(r + 4, true);
+      const cmd = dv.getUint32(ev.poff[1]!, true);
+      const c = this.cdv;
+      c.setUint32(C_CMD, cmd, true);
+      c.setUint32(C_CMD + 4, 0, true);
       // res_or_fd DYN: selector 0 = FD for a created map/program, 1 = ERRNO otherwise
-      const dyn = Buffer.alloc(9);
-      dyn[0] = res >= 0n && (cmd === 0 || cmd === 5) ? 0 : 1;
-      dyn.writeBigInt64LE(res, 1);
-      const e = this.build(0, ev, BPF_E, 1n, [cmdParam]);
-      const x = this.build(1, ev, BPF_X, 0n, [dyn]);
-      return e && x ? [e, x] : null;
+      c.setUint8(C_DYN, resHi >= 0 && (cmd === 0 || cmd === 5) ? 0 : 1);
+      c.setUint32(C_DYN + 1, dv.getUint32(r, true), true);
+      c.setInt32(C_DYN + 5, resHi, true);
+      this.pN = 1;
+      this.param(0, FROM_CONST, C_CMD, 8);
+      const e = this.build(0, ev, BPF_E, 1);
+      this.param(0, FROM_CONST, C_DYN, 9);
+      const x = this.build(1, ev, BPF_X, 0);
+      return e && x ? this.pair : null;
     }
     return null;
   }
 
   private readonly plans: (Plan | undefined)[] = [];
   private buf = Buffer.alloc(1 << 16);
+  private dv = viewOf(this.buf);
   private readonly view = new EventView();
-
   private plan(exitType: number): Plan {
     let p = this.plans[exitType];
     if (p !== undefined) return p;
@@ -135,13 +210,20 @@ export class EnterSynth {
    * written as the equivalent call execveat(AT_FDCWD, path, 0); without it, all empty.
    */
   private execveatEnter(exit: EventView): EventView | null {
-    const x = EVENTS[exit.type]!;
-    const ti = [...x.params, ...x.appended].findIndex((q) => q.name === 'trusted_exepath');
-    const at = (i: number) => exit.buf.subarray(exit.poff[i]!, exit.poff[i]! + exit.plen[i]!);
-    if (ti < 0 || ti >= exit.nparams || exit.plen[ti]! <= 1) return this.build(0, exit, EXECVEAT_X - 1, 1n, [Buffer.alloc(0), Buffer.alloc(0), Buffer.alloc(0)]);
-    const dirfd = Buffer.alloc(8);
-    dirfd.writeBigInt64LE(-100n);
-    return this.build(0, exit, EXECVEAT_X - 1, 1n, [dirfd, Buffer.from(at(ti)), Buffer.alloc(4)]);
+    if (this.execveatTrusted === -2) {
+      const x = EVENTS[EXECVEAT_X]!;
+      this.execveatTrusted = [...x.params, ...x.appended].findIndex((q) => q.name === 'trusted_exepath');
+    }
+    const ti = this.execveatTrusted;
+    this.pN = 3;
+    if (ti < 0 || ti >= exit.nparams || exit.plen[ti]! <= 1) {
+      for (let i = 0; i < 3; i++) this.param(i, FROM_CONST, 0, 0);
+    } else {
+      this.param(0, FROM_CONST, C_DIRFD, 8);
+      this.param(1, FROM_EXIT, exit.poff[ti]!, exit.plen[ti]!);
+      this.param(2, FROM_CONST, C_ZERO4, 4);
+    }
+    return this.build(0, exit, EXECVEAT_X - 1, 1);
   }
 
   /** The exit parameter that fills enter parameter i (-1: none): the stand-in when empty. */
@@ -163,42 +245,57 @@ export class EnterSynth {
   enterFor(exit: EventView): EventView | null {
     const plan = this.plan(exit.type);
     if (plan.enterType < 0) return null;
-    if (plan.child && exit.nparams > 0 && exit.plen[0] === 8 && exit.buf.readBigInt64LE(exit.poff[0]!) === 0n) return null;
+    if (plan.child && exit.nparams > 0 && exit.plen[0] === 8) {
+      const r = exit.poff[0]!;
+      if (exit.dv.getUint32(r, true) === 0 && exit.dv.getUint32(r + 4, true) === 0) return null;
+    }
     if (exit.type === EXECVEAT_X) return this.execveatEnter(exit);
     const n = plan.from.length;
-    let size = EVENT_HEADER_SIZE + 2 * n;
+    const plen = exit.plen, poff = exit.poff;
+    let size = HDR + 2 * n;
     for (let i = 0; i < n; i++) {
       const j = this.source(plan, i, exit);
-      if (j >= 0) size += exit.plen[j]!;
+      if (j >= 0) size += plen[j]!;
     }
-    if (size > this.buf.length) this.buf = Buffer.alloc(size * 2);
-    const b = this.buf;
-    const src = exit.buf;
+    if (size > this.buf.length) { this.buf = Buffer.alloc(size * 2); this.dv = viewOf(this.buf); }
+    const b = this.buf, d = this.dv;
+    const src = exit.buf, sdv = exit.dv, off = exit.off;
     // header: ts-1, same tid
-    const ts = src.readBigUInt64LE(exit.off);
-    b.writeBigUInt64LE(ts > 0n ? ts - 1n : 0n, 0);
-    src.copy(b, 8, exit.off + 8, exit.off + 16);
-    b.writeUInt32LE(size, 16);
-    b.writeUInt16LE(plan.enterType, 20);
-    b.writeUInt32LE(n, 22);
-    let p = EVENT_HEADER_SIZE + 2 * n;
+    putTs(d, 0, sdv, off, 1);
+    d.setUint32(8, sdv.getUint32(off + 8, true), true);
+    d.setUint32(12, sdv.getUint32(off + 12, true), true);
+    d.setUint32(16, size, true);
+    d.setUint16(20, plan.enterType, true);
+    d.setUint32(22, n, true);
+    let p = HDR + 2 * n;
     for (let i = 0; i < n; i++) {
       const j = this.source(plan, i, exit);
-      const len = j >= 0 ? exit.plen[j]! : 0;
-      b.writeUInt16LE(len, EVENT_HEADER_SIZE + 2 * i);
-      if (len > 0) src.copy(b, p, exit.poff[j]!, exit.poff[j]! + len);
+      const len = j >= 0 ? plen[j]! : 0;
+      d.setUint16(HDR + 2 * i, len, true);
+      if (len > 0) copyBytes(src, sdv, poff[j]!, b, d, p, len);
       p += len;
     }
-    const err = this.view.load(b, 0, size, exit.cpu, 0);
-    if (err !== null) return null;
+    const v = this.view;
+    if (v.load(b, 0, size, exit.cpu, 0) !== null) return null;
     // sendfile's exit offset is where the copy ended (*offset as the kernel left it); the
     // enter's is where it started: back by the bytes copied. 0 (no offset given) stays 0.
-    if (exit.type === SENDFILE_X && n > 2 && this.view.plen[2] === 8 && exit.plen[0] === 8) {
-      const res = src.readBigInt64LE(exit.poff[0]!);
-      const end = b.readBigUInt64LE(this.view.poff[2]!);
-      if (res > 0n && end >= res) b.writeBigUInt64LE(end - res, this.view.poff[2]!);
-    }
-    this.view.num = exit.num;
-    return this.view;
+    if (exit.type === SENDFILE_X && n > 2 && v.plen[2] === 8 && plen[0] === 8) sendfileStart(sdv, poff[0]!, d, v.poff[2]!);
+    v.num = exit.num;
+    return v;
   }
+}
+
+/**
+ * sendfile's enter offset at `ep` of `d` (u64, as the exit left it) minus the bytes copied,
+ * res at `rp` of `s` (i64), when res > 0 and the offset is at least res; in u32 halves.
+ */
+function sendfileStart(s: DataView, rp: number, d: DataView, ep: number): void {
+  const rLo = s.getUint32(rp, true), rHi = s.getInt32(rp + 4, true);
+  const eLo = d.getUint32(ep, true), eHi = d.getUint32(ep + 4, true);
+  if (!(rHi > 0 || (rHi === 0 && rLo > 0))) return;
+  if (!(eHi > rHi || (eHi === rHi && eLo >= rLo))) return;
+  let lo = eLo - rLo, hi = eHi - rHi;
+  if (lo < 0) { lo += 0x100000000; hi -= 1; }
+  d.setUint32(ep, lo, true);
+  d.setUint32(ep + 4, hi, true);
 }

@@ -11,8 +11,8 @@
 //
 // Output is batched without allocating per event: each event block is written straight into
 // a 1 MiB output chunk (block header, then the event's bytes copied from the source buffer in
-// one pass: a v2 event is already laid out as the block body wants it), and full chunks are
-// handed to the file (or gzip) stream. Chunks come back to a free list when the stream has
+// one pass, see bytes.ts: a v2 event is already laid out as the block body wants it), and
+// full chunks are handed to the file (or gzip) stream. Chunks come back to a free list when the stream has
 // written them, so a long rewrite cycles through a few chunks instead of allocating (and
 // page-faulting) a fresh MiB each time. Up to MAX_IN_FLIGHT chunks may be queued to the disk
 // while the caller goes on decoding; past that, `drain()` (called between batches) waits:
@@ -24,6 +24,7 @@ import { KestrelError } from '../errors.js';
 import type { EventView } from '../events/event-view.js';
 import { EVENT_HEADER_SIZE } from '../events/event-view.js';
 import { BT, SHB_MAGIC } from './scap-blocks.js';
+import { copyBytes, viewOf } from './bytes.js';
 import type { CaptureHeader, FdEntry, ProcEntry } from './types.js';
 import { FdType } from './types.js';
 
@@ -38,8 +39,6 @@ export const EVENT_MAX_2022 = 336;
 const OUT_CHUNK = 1 << 20;
 /** Chunks handed to the stream and not written yet before drain() waits (8 MiB). */
 const MAX_IN_FLIGHT = 8;
-/** Below this many bytes an event is copied by the word loop of copyBytes, above by memcpy. */
-const NATIVE_COPY_MIN = 512;
 /** libscap's non-LARGE read buffer: block_total_length - 8 must not exceed it. */
 const NON_LARGE_MAX_BODY = 65536;
 
@@ -94,28 +93,6 @@ class Builder {
   patchU32(pos: number, v: number): void { this.buf.writeUInt32LE(v >>> 0, pos); }
 }
 
-/**
- * Copies n bytes from src (DataView `s` at `sp`) to dst (DataView `d` at `dp`). Buffer.copy
- * costs a Uint8Array allocation per call in Node 20 (its _copyActual takes a subarray of the
- * source), which dominated the write path; events are ~70 bytes, so 4-byte loads and stores
- * through DataViews (one unaligned move each in optimized code) are cheaper. Large copies
- * still go to memcpy, where the allocation is amortized.
- */
-function copyBytes(src: Buffer, s: DataView, sp: number, dst: Buffer, d: DataView, dp: number, n: number): void {
-  if (n >= NATIVE_COPY_MIN) {
-    src.copy(dst, dp, sp, sp + n);
-    return;
-  }
-  let i = 0;
-  for (const e4 = n - 3; i < e4; i += 4) d.setInt32(dp + i, s.getInt32(sp + i, true), true);
-  for (; i < n; i++) d.setUint8(dp + i, s.getUint8(sp + i));
-}
-
-/** A DataView over all of `b` (its offsets are those of the Buffer). */
-function viewOf(b: Buffer): DataView {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength);
-}
-
 export class ScapWriter {
   private out: Buffer = Buffer.allocUnsafe(OUT_CHUNK);
   private odv: DataView = viewOf(this.out);
@@ -124,7 +101,8 @@ export class ScapWriter {
   private readonly free: Buffer[] = [];
   /** Chunks handed to the stream whose write callback has not run yet. */
   private inFlight = 0;
-  /** Resolves a drain() waiting for inFlight to go below MAX_IN_FLIGHT. */
+  /** What drain() callers wait on while inFlight >= MAX_IN_FLIGHT, and its resolver. */
+  private waiting: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   /** DataView over the last buffer writeRaw was given (container events: a few per run). */
   private rawDv: DataView | null = null;
@@ -170,7 +148,7 @@ export class ScapWriter {
 
   private wakeUp(): void {
     const w = this.wake;
-    if (w !== null) { this.wake = null; w(); }
+    if (w !== null) { this.wake = null; this.waiting = null; w(); }
   }
 
   /** Hands the filled part of the current chunk to the stream and takes a free chunk. */
@@ -360,7 +338,8 @@ export class ScapWriter {
   async drain(): Promise<void> {
     this.checkError();
     while (this.inFlight >= MAX_IN_FLIGHT && this.error === null) {
-      await new Promise<void>((resolve) => { this.wake = resolve; });
+      this.waiting ??= new Promise<void>((resolve) => { this.wake = resolve; });
+      await this.waiting;
     }
     this.checkError();
   }
