@@ -30,6 +30,7 @@ import type { CaptureHeader, FdEntry, MachineInfo, ProcEntry } from '../capture/
 import { FdType } from '../capture/types.js';
 import { EventView } from '../events/event-view.js';
 import { EVENT_HEADER_SIZE } from '../events/event-view.js';
+import { EVENT_COUNT, EVENT_DIR, EVENT_NAME } from '../events/generated/event-table.js';
 import type { Inspector } from '../state/inspector.js';
 import { headerFromState } from '../state/header.js';
 import { Cell, type MetricsRegistry } from '../metrics/index.js';
@@ -76,6 +77,73 @@ const BACKLOG_MAX = 64 << 20;
 const IDLE_SLACK_MS = 1000;
 const LOG_EVERY_MS = 10_000;
 
+/** PAIRED_ENTER[t] = 1 for an enter event whose exit (t + 1) is the syscall's other half. */
+const PAIRED_ENTER: Uint8Array = (() => {
+  const a = new Uint8Array(EVENT_COUNT);
+  for (let t = 0; t + 1 < EVENT_COUNT; t++) {
+    if (EVENT_DIR[t] === 'E' && EVENT_DIR[t + 1] === 'X' && EVENT_NAME[t] === EVENT_NAME[t + 1]) a[t] = 1;
+  }
+  return a;
+})();
+
+/**
+ * Replay: the last enter events (E/X-pair files), so a recording can begin with its triggering
+ * exit's enter half. sysdig 0.29.3 reads some arguments from the enter (write's fd, for one):
+ * without it the trigger, the event that matters most, would print the wrong fd. Bytes are
+ * copied into one ring (no allocation per event); enters over MAX_ENTER bytes are skipped.
+ */
+class EnterLookback {
+  static readonly SLOTS = 256;
+  static readonly MAX_ENTER = 4096;
+  /** Twice what SLOTS entries can span, so the last SLOTS entries are never overwritten. */
+  private readonly ring = Buffer.alloc(2 * EnterLookback.SLOTS * EnterLookback.MAX_ENTER);
+  private readonly rdv = new DataView(this.ring.buffer, this.ring.byteOffset, this.ring.byteLength);
+  private pos = 0;
+  private head = 0;
+  private readonly offs = new Int32Array(EnterLookback.SLOTS);
+  private readonly lens = new Int32Array(EnterLookback.SLOTS).fill(-1);
+  private readonly tids = new Float64Array(EnterLookback.SLOTS);
+  private readonly types = new Int32Array(EnterLookback.SLOTS);
+  private readonly cpus = new Int32Array(EnterLookback.SLOTS);
+  private readonly flags = new Int32Array(EnterLookback.SLOTS);
+  private readonly hdrs = new Int32Array(EnterLookback.SLOTS);
+
+  note(ev: EventView): void {
+    const t = ev.type;
+    if (t >= EVENT_COUNT || PAIRED_ENTER[t] !== 1) return;
+    const n = ev.len;
+    if (n > EnterLookback.MAX_ENTER) return;
+    if (this.pos + n > this.ring.length) this.pos = 0;
+    const at = this.pos;
+    // word moves through DataViews: Buffer.copy allocates per call in Node 20
+    const src = ev.dv, so = ev.off, d = this.rdv;
+    let i = 0;
+    for (const e4 = n - 3; i < e4; i += 4) d.setInt32(at + i, src.getInt32(so + i, true), true);
+    for (; i < n; i++) d.setUint8(at + i, src.getUint8(so + i));
+    this.pos = at + n;
+    const h = this.head;
+    this.offs[h] = at; this.lens[h] = n; this.tids[h] = ev.tid; this.types[h] = t;
+    this.cpus[h] = ev.cpu; this.flags[h] = ev.dumpFlags; this.hdrs[h] = ev.hdr;
+    this.head = (h + 1) % EnterLookback.SLOTS;
+  }
+
+  /** A copy of the latest enter half of `exit` (same thread, type - 1) seen, or null. */
+  enterOf(exit: EventView): { bytes: Buffer; cpu: number; flags: number; v1: boolean } | null {
+    const want = exit.type - 1;
+    if (want < 0 || PAIRED_ENTER[want] !== 1) return null;
+    for (let k = 1; k <= EnterLookback.SLOTS; k++) {
+      const i = (this.head - k + EnterLookback.SLOTS) % EnterLookback.SLOTS;
+      if (this.lens[i]! < 0) return null;
+      if (this.tids[i] !== exit.tid) continue;
+      // the thread's latest enter: its exit's half only when the types pair up
+      if (this.types[i] !== want) return null;
+      const o = this.offs[i]!;
+      return { bytes: Buffer.from(this.ring.subarray(o, o + this.lens[i]!)), cpu: this.cpus[i]!, flags: this.flags[i]!, v1: this.hdrs[i] !== EVENT_HEADER_SIZE };
+    }
+    return null;
+  }
+}
+
 /** One recording. Plain fields, one shape. */
 class Recording {
   writer: ScapWriter | null = null;
@@ -102,6 +170,8 @@ export class CaptureRecorder {
   private readonly busy = new Set<Promise<void>>();
   private readonly synth = new EnterSynth();
   private readonly replayView = new EventView();
+  /** Replay only: recent enter events, for the trigger's enter half. */
+  private readonly lookback: EnterLookback | null;
   private readonly capBytes: number;
   private readonly now: () => number;
   private readonly lastLog = new Map<string, number>();
@@ -119,6 +189,9 @@ export class CaptureRecorder {
   constructor(private readonly opts: CaptureRecorderOptions) {
     this.capBytes = opts.settings.maxFileSizeMb > 0 ? opts.settings.maxFileSizeMb * 1024 * 1024 : Infinity;
     this.now = opts.now ?? Date.now;
+    // Replay: events reach event() all the time (noting enters); live: only while recording.
+    this.lookback = opts.live || !opts.settings.enabled ? null : new EnterLookback();
+    this.active = this.lookback !== null;
     const reg = opts.metrics;
     const counter = (name: string, help: string, labels: string[] = []) => reg ? reg.counter(name, help, labels) : null;
     const rec = counter('kestrel_capture_recordings_total', 'Capture recordings started (capture: on an alert)');
@@ -183,6 +256,10 @@ export class CaptureRecorder {
     this.active = true;
     this.gActive.value = 1;
     this.cRecordings.value++;
+    const enter = this.lookback?.enterOf(ev) ?? null;
+    if (enter !== null && this.replayView.load(enter.bytes, 0, enter.bytes.length, enter.cpu, enter.flags, enter.v1) === null) {
+      this.write(rec, this.replayView);
+    }
     this.opts.log(`capture: recording ${path} (rule '${rule.name}', until ${durMs} ms after the last alert${Number.isFinite(this.capBytes) ? `, at most ${s.maxFileSizeMb} MiB` : ''})`);
     this.track(this.openFile(rec));
   }
@@ -224,7 +301,10 @@ export class CaptureRecorder {
   /** Every event the engine saw, after the rules ran on it (only called while `active`). */
   event(ev: EventView): void {
     const rec = this.rec;
-    if (rec === null) return;
+    if (rec === null) {
+      if (this.lookback !== null) this.lookback.note(ev);
+      return;
+    }
     // Container events (tid -1) may carry any time; they never end a recording.
     if (evTime(ev) > rec.deadline && ev.tid !== -1) { this.finish(rec, 'duration'); return; }
     if (!this.opts.live) { this.put(rec, ev); return; }
@@ -299,7 +379,7 @@ export class CaptureRecorder {
 
   /** No more events for `rec`; its file is closed now, or once it is open. */
   private finish(rec: Recording, why: StopReason): void {
-    if (this.rec === rec) { this.rec = null; this.active = false; this.gActive.value = 0; }
+    if (this.rec === rec) { this.rec = null; this.active = this.lookback !== null; this.gActive.value = 0; }
     if (rec.stopping) return;
     rec.stopping = true;
     rec.why = why;
@@ -329,7 +409,7 @@ export class CaptureRecorder {
   }
 
   private fail(rec: Recording, reason: FailureReason, msg: string): void {
-    if (this.rec === rec) { this.rec = null; this.active = false; this.gActive.value = 0; }
+    if (this.rec === rec) { this.rec = null; this.active = this.lookback !== null; this.gActive.value = 0; }
     if (rec.failed) return;
     rec.failed = true;
     rec.stopping = true;

@@ -7,7 +7,8 @@
 //     recording ends by duration (log line, /metrics); a rule without `capture` started none.
 //   - replay: all_rules with max_file_size_mb=1 over a 3 MB capture: every file within 1 MiB,
 //     the first ended by the size cap, `kestrel inspect -r` and sysdig read it; the size the cap
-//     counts is the file's exact size; a replayed recording holds the events of its window.
+//     counts is the file's exact size; a replayed recording holds the trigger's enter half and
+//     the events of its window.
 //   - failures: an unwritable path_prefix and a full disk (tiny tmpfs) are logged and counted
 //     while the alerts still flow.
 import { test, after } from 'node:test';
@@ -72,7 +73,7 @@ const OPEN_RULE = `- rule: Capture test open
   priority: NOTICE
 `;
 
-test('replay: a recording holds the triggering event and the events of its window; sysdig reads it; the cap counts its exact size', async () => {
+test('replay: a recording holds the triggering event (after its enter half) and the events of its window; sysdig reads it; the cap counts its exact size', async () => {
   const src = join(SCAP, 'falco_trace_files_cat_write.scap');
   const { rec, alerts, log } = await replayWith(src, OPEN_RULE, { defaultDurationMs: 1 });
   assert.ok(alerts >= 2, `alerts: ${alerts}`);
@@ -89,13 +90,15 @@ test('replay: a recording holds the triggering event and the events of its windo
   const all = sysdig(['-r', src, '-p', '*%evt.rawtime %evt.num']).trim().split('\n').map((l) => l.split(' ').map(BigInt));
   const trigger = all.find((x) => x[1] === BigInt(m[2]!))!;
   assert.equal(trigger[0], ts0, 'the name carries the alert time and evt.num');
-  const expected = all.filter((x) => x[0] >= ts0 && x[0] <= ts0 + 1_000_000n).length;
+  // plus the trigger's enter half, first (sysdig reads some arguments from it)
+  const expected = all.filter((x) => x[0] >= ts0 && x[0] <= ts0 + 1_000_000n).length + 1;
   assert.equal(f.events, expected);
-  const got = sysdig(['-r', f.path, '-p', '*%evt.rawtime %evt.type %fd.name']).trim().split('\n');
+  const got = sysdig(['-r', f.path, '-p', '*%evt.rawtime %evt.dir %evt.type %fd.name']).trim().split('\n');
   assert.equal(got.length, expected, got.join('\n'));
-  assert.match(got[0]!, new RegExp(`^${ts0} open /etc/ld.so.cache$`));
+  const enterTs = all[all.indexOf(trigger) - 1]![0];
+  assert.deepEqual(got.slice(0, 2), [`${enterTs} > open <NA>`, `${ts0} < open /etc/ld.so.cache`]);
   // the header made the process known: cat's name and fd 3 come from it, not from its execve
-  assert.match(sysdig(['-r', f.path, '-p', '%proc.name %proc.pname %fd.num', 'evt.num=1']).trim(), /^cat \S+ 3$/);
+  assert.match(sysdig(['-r', f.path, '-p', '%proc.name %proc.pname %fd.num', 'evt.num=2']).trim(), /^cat \S+ 3$/);
 });
 
 test('replay, all_rules, max_file_size_mb=1: every file within 1 MiB, the first ends at the cap, kestrel inspect -r and sysdig read it', async () => {
@@ -126,6 +129,8 @@ test('replay, all_rules, max_file_size_mb=1: every file within 1 MiB, the first 
   }
   const first = files[0]!;
   assert.ok(statSync(first).size > (1 << 20) - 70_000, 'the first file is filled up to the cap');
+  // the trigger (a write on eventfd 9) comes with its enter half: sysdig takes the fd from it
+  assert.deepEqual(sysdig(['-r', first, '-n', '2', '-p', '%evt.num %evt.dir %evt.type %fd.num']).trim().split('\n'), ['1 > write 9', '2 < write 9']);
   assert.match(r.stderr, new RegExp(`capture: finished ${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\d+ events, \\d+ bytes \\(size cap reached\\)`));
   const started = r.stderr.match(/capture: recording /g)?.length ?? 0;
   const finished = r.stderr.match(/capture: finished /g)?.length ?? 0;
