@@ -115,6 +115,8 @@ export class ScapWriter {
   private closed = false;
   /** Output chunks (1 MiB) allocated so far: a few, however long the file (they are reused). */
   chunksAllocated = 1;
+  /** Times drain() waited for the stream (MAX_IN_FLIGHT chunks queued): the disk was behind. */
+  drainWaits = 0;
   /** Events written and dropped (ids >= 336 without keepNewEvents). */
   written = 0;
   dropped = 0;
@@ -338,7 +340,10 @@ export class ScapWriter {
   async drain(): Promise<void> {
     this.checkError();
     while (this.inFlight >= MAX_IN_FLIGHT && this.error === null) {
-      this.waiting ??= new Promise<void>((resolve) => { this.wake = resolve; });
+      if (this.waiting === null) {
+        this.drainWaits++;
+        this.waiting = new Promise<void>((resolve) => { this.wake = resolve; });
+      }
       await this.waiting;
     }
     this.checkError();

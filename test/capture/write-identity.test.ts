@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -162,5 +162,37 @@ test('a long write reuses its output chunks and stays byte-exact across them', a
   }
   // 24 chunks written through a handful of buffers (8 in flight at most, +1 being filled, +1
   // taken while the last callbacks ran); without reuse there would be one per chunk.
+  assert.ok(w.chunksAllocated <= 12, `chunks allocated: ${w.chunksAllocated}`);
+});
+
+test('a slow reader holds the writer back (bounded chunks), and every byte arrives', async () => {
+  const events = exitStream(13, 3);
+  const ref = join(tmp, 'ref.scap');
+  // exits only: the file is larger (their enters); at least 24 MiB, 24 chunks
+  const times = Math.ceil((24 << 20) / events.reduce((n, b) => n + b.length, 0));
+  await writeStream(ref, true, events, times);
+  const fifo = join(tmp, 'slow.fifo');
+  const got = join(tmp, 'slow.scap');
+  execFileSync('mkfifo', [fifo]);
+  // starts late, then reads 256 KiB per 10 ms (at most 25 MiB/s): the writer, ~10x faster,
+  // gets MAX_IN_FLIGHT chunks ahead of it
+  const reader = spawn('python3', ['-c', `
+import sys, time
+with open(sys.argv[1], 'rb') as f, open(sys.argv[2], 'wb') as o:
+    time.sleep(0.3)
+    while True:
+        b = f.read(262144)
+        if not b: break
+        o.write(b)
+        time.sleep(0.01)
+`, fifo, got], { stdio: 'ignore', timeout: 120_000, killSignal: 'SIGKILL' });
+  const exited = new Promise<number | null>((resolve) => reader.on('exit', (code) => resolve(code)));
+  const w = await writeStream(fifo, true, events, times);
+  assert.equal(await exited, 0);
+  const want = readFileSync(ref);
+  assert.ok(want.length > 24 << 20);
+  assert.equal(sha(readFileSync(got)), sha(want));
+  // drain() waited for the reader, and the chunks stayed few
+  assert.ok(w.drainWaits > 0, 'drain never waited');
   assert.ok(w.chunksAllocated <= 12, `chunks allocated: ${w.chunksAllocated}`);
 });
