@@ -26,6 +26,14 @@ import { DetectionEngine } from '../../src/engine/engine.js';
 import { loadDetection } from '../../src/engine/detection.js';
 import { FileSource } from '../../src/capture/file-source.js';
 import { MetricsRegistry } from '../../src/metrics/index.js';
+import { headerSize } from '../../src/engine/capture-recorder.js';
+import { headerFromState } from '../../src/state/header.js';
+import { Inspector } from '../../src/state/inspector.js';
+import { EventView } from '../../src/events/event-view.js';
+import { snapshotProc } from '../../src/capture/proc-snapshot.js';
+import { ScapWriter } from '../../src/capture/scap-writer.js';
+import { EVENT_DIR, EVENT_NAME } from '../../src/events/generated/event-table.js';
+import { symlinkSync, readFileSync, unlinkSync, lstatSync } from 'node:fs';
 
 const SHARED = process.env.KESTREL_SHARED ?? fileURLToPath(new URL('../../../../shared/', import.meta.url));
 const SCAP = join(SHARED, 'data/scap');
@@ -272,4 +280,72 @@ test('live: a capture rule records its trigger and what follows, named by the he
     helper.kill('SIGKILL');
     await run.stop();
   }
+});
+
+test('the state of this machine as a header: the size the cap counts is the size ScapWriter writes; sysdig reads it back', async () => {
+  // Every kind of fd and process this machine has (sockets, unix, pipes, anon inodes, ...).
+  const snap = await snapshotProc();
+  const insp = new Inspector(new EventView());
+  insp.seed(snap);
+  insp.seedUsersFromText(readFileSync('/etc/passwd', 'utf8'), readFileSync('/etc/group', 'utf8'));
+  const h = headerFromState(insp, snap.machine);
+  assert.ok(h.procs.length > 10 && h.fds.size > 5, `${h.procs.length} threads, ${h.fds.size} fd tables`);
+  const path = join(tmp('hdr'), 'h.scap');
+  const w = await ScapWriter.create(path);
+  w.writeHeader(h);
+  await w.close();
+  assert.equal(statSync(path).size, headerSize(h));
+  // sysdig 0.29.3 reads it: one event (a sample file's first close exit, moved to this
+  // process's tid)
+  // is named after this process from the header alone
+  const sample = new FileSource(join(SCAP, 'falco_trace_files_cat_write.scap'));
+  await sample.open();
+  let one: { bytes: Buffer; cpu: number; v1: boolean } | null = null;
+  const pick = (ev: EventView): void => {
+    if (one === null && EVENT_NAME[ev.type] === 'close' && EVENT_DIR[ev.type] === 'X') one = { bytes: Buffer.from(ev.bytes()), cpu: ev.cpu, v1: ev.hdr !== 26 };
+  };
+  while (one === null && await sample.nextBatch(pick)) { /* batches */ }
+  await sample.close();
+  const ev1 = one as { bytes: Buffer; cpu: number; v1: boolean } | null;
+  assert.ok(ev1);
+  ev1.bytes.writeBigInt64LE(BigInt(process.pid), 8);
+  const view = new EventView();
+  assert.equal(view.load(ev1.bytes, 0, ev1.bytes.length, ev1.cpu, 0, ev1.v1), null);
+  const path2 = join(tmp('hdr'), 'h1.scap');
+  const w2 = await ScapWriter.create(path2);
+  w2.writeHeader(h);
+  w2.writeEvent(view);
+  await w2.close();
+  assert.equal(sysdig(['-r', path2, '-p', '%proc.name %proc.pid %user.name']).trim(), `node ${process.pid} root`);
+  const back = new FileSource(path);
+  await back.open();
+  try {
+    assert.equal(back.header.procs.length, h.procs.length);
+    const me = back.header.procs.find((p) => p.tid === process.pid);
+    assert.ok(me, 'this process is in the header');
+    assert.equal(me.comm, 'node');
+    assert.deepEqual(me.args, readFileSync('/proc/self/cmdline', 'utf8').split('\0').slice(1, -1));
+  } finally {
+    await back.close();
+  }
+});
+
+test('a file or symlink already at the name is neither followed nor overwritten (failure "exists")', async () => {
+  const src = join(SCAP, 'falco_trace_files_cat_write.scap');
+  const dir = tmp('exists');
+  const prefix = join(dir, 'cap');
+  const first = await replayWith(src, OPEN_RULE, { pathPrefix: prefix, defaultDurationMs: 1 });
+  const names = first.rec.finished.map((f) => f.path);
+  assert.ok(names.length >= 1);
+  // the same replay names its files the same: put symlinks to a victim file there
+  const victim = join(dir, 'victim');
+  writeFileSync(victim, 'precious\n');
+  for (const n of names) { unlinkSync(n); symlinkSync(victim, n); }
+  const again = await replayWith(src, OPEN_RULE, { pathPrefix: prefix, defaultDurationMs: 1 });
+  assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  assert.equal(again.rec.counts.failures.exists, names.length);
+  assert.equal(again.rec.finished.length, 0);
+  for (const n of names) assert.ok(lstatSync(n).isSymbolicLink());
+  assert.ok(again.alerts >= 2, 'alerts still flow');
+  assert.match(again.log.join('\n'), /cannot create .*EEXIST/);
 });
