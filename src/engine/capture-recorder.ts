@@ -181,6 +181,8 @@ export class CaptureRecorder {
   private readonly failures: Record<FailureReason, Cell>;
   private readonly stops: Record<StopReason, Cell>;
   private readonly gActive: Cell;
+  /** Events of the running recording since the last batch (live: is the source idle?). */
+  private batchEvents = 0;
   /** Whether events must reach `event()`: a recording is open or being opened. */
   active = false;
   /** The last 16 recordings finished (path, events, file size, the size the cap counted, why). */
@@ -306,6 +308,7 @@ export class CaptureRecorder {
       return;
     }
     // Container events (tid -1) may carry any time; they never end a recording.
+    this.batchEvents++;
     if (evTime(ev) > rec.deadline && ev.tid !== -1) { this.finish(rec, 'duration'); return; }
     if (!this.opts.live) { this.put(rec, ev); return; }
     const legacy = this.synth.legacyPair(ev);
@@ -369,7 +372,11 @@ export class CaptureRecorder {
     const rec = this.rec;
     if (rec === null) return null;
     if (this.opts.live) {
-      if (this.now() * 1e6 > rec.deadline + IDLE_SLACK_MS * 1e6) this.finish(rec, 'duration');
+      // Only a batch with no event at all says the source has caught up: a lagging drain
+      // delivers events of the window late, and the clock must not cut them off.
+      const idle = this.batchEvents === 0;
+      this.batchEvents = 0;
+      if (idle && this.now() * 1e6 > rec.deadline + IDLE_SLACK_MS * 1e6) this.finish(rec, 'duration');
       return null;
     }
     const w = rec.writer;
