@@ -34,6 +34,8 @@ import { EVENT_COUNT, EVENT_DIR, EVENT_NAME } from '../events/generated/event-ta
 import type { Inspector } from '../state/inspector.js';
 import { headerFromState } from '../state/header.js';
 import { Cell, type MetricsRegistry } from '../metrics/index.js';
+import { containerEventBytes } from '../containers/scap-json.js';
+import type { ContainerManager } from '../containers/index.js';
 
 export interface CaptureSettings {
   enabled: boolean;
@@ -64,6 +66,12 @@ export interface CaptureRecorderOptions {
   /** One line per recording started/finished and per failure (rate-limited). */
   log: (line: string) => void;
   metrics?: MetricsRegistry;
+  /**
+   * Container metadata known at the alert (runtimes live, the file's container events in a
+   * replay): each recording starts with a container event per container of its header's
+   * threads, as sinsp's dumps and `kestrel inspect -w` do, so readers show names and images.
+   */
+  containers?: Pick<ContainerManager, 'refFor' | 'lookup'>;
   /** Wall clock in ms (tests). */
   now?: () => number;
 }
@@ -258,6 +266,21 @@ export class CaptureRecorder {
     this.active = true;
     this.gActive.value = 1;
     this.cRecordings.value++;
+    const m = this.opts.containers;
+    if (m !== undefined) {
+      const seen = new Set<string>();
+      const ts = ev.ts();
+      for (const p of header.procs) {
+        if (p.cgroups.length === 0) continue;
+        const ref = m.refFor(p.cgroups);
+        if (ref.type === 'host' || seen.has(ref.fullId)) continue;
+        seen.add(ref.fullId);
+        const info = m.lookup(ref);
+        if (info === null) continue;
+        const b = containerEventBytes(info, ts > 2n ? ts - 2n : 0n);
+        if (this.replayView.load(b, 0, b.length, 0, 0) === null) this.write(rec, this.replayView);
+      }
+    }
     const enter = this.lookback?.enterOf(ev) ?? null;
     if (enter !== null && this.replayView.load(enter.bytes, 0, enter.bytes.length, enter.cpu, enter.flags, enter.v1) === null) {
       this.write(rec, this.replayView);

@@ -161,7 +161,7 @@ export const command: Command = {
     const cc2 = cfg.capture;
     const recorder = cc2.enabled ? new CaptureRecorder({
       settings: { enabled: true, pathPrefix: cc2.path_prefix, mode: cc2.mode, defaultDurationMs: cc2.default_duration, maxFileSizeMb: cc2.max_file_size_mb },
-      live: !replay, machine: source.header.machine, metrics: ops.metrics.reg,
+      live: !replay, machine: source.header.machine, metrics: ops.metrics.reg, containers: manager,
       log: (msg) => process.stderr.write(`kestrel run: ${msg}\n`),
     }) : undefined;
     if (values.verbose) process.stderr.write(`kestrel run: ready (${det.ruleset.enabledRules().length} rules, ${replay ? 'replay' : 'live'})\n`);
