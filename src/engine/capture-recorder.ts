@@ -169,7 +169,9 @@ class Recording {
   stopping = false;
   why: StopReason = 'end';
   failed = false;
-  constructor(readonly path: string, readonly header: CaptureHeader) {}
+  /** The state at the alert, until it is written (then dropped: it can be large). */
+  header: CaptureHeader | null;
+  constructor(readonly path: string, header: CaptureHeader) { this.header = header; }
 }
 
 export class CaptureRecorder {
@@ -310,7 +312,8 @@ export class CaptureRecorder {
     }
     rec.writer = w;
     try {
-      w.writeHeader(rec.header);
+      w.writeHeader(rec.header!);
+      rec.header = null;
       const v = this.replayView;
       for (const p of rec.pending) {
         if (v.load(p.bytes, 0, p.bytes.length, p.cpu, p.flags, p.v1) === null) w.writeEvent(v);
