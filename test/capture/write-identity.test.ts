@@ -196,3 +196,28 @@ with open(sys.argv[1], 'rb') as f, open(sys.argv[2], 'wb') as o:
   assert.ok(w.drainWaits > 0, 'drain never waited');
   assert.ok(w.chunksAllocated <= 12, `chunks allocated: ${w.chunksAllocated}`);
 });
+
+test('a write error (ENOSPC) is KES_IO naming the file, from drain() and from inspect -w', async () => {
+  const events = exitStream(5, 2);
+  const w = await ScapWriter.create('/dev/full');
+  w.writeHeader(emptyHeader());
+  let err: unknown = null;
+  // between batches the loop yields to I/O, as inspect's does (nextBatch reads the file)
+  for (let k = 0; k < 400 && err === null; k++) {
+    for (const b of events) w.writeRaw(b, 0);
+    try { await w.drain(); } catch (e) { err = e; }
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.ok(err instanceof Error && (err as { code?: string }).code === 'KES_IO' && /\/dev\/full.*ENOSPC/.test(err.message), String(err));
+  await assert.rejects(w.close(), (e: unknown) => (e as { code?: string }).code === 'KES_IO');
+  let status = 0, stderr = '';
+  try {
+    execFileSync(process.execPath, [CLI, 'inspect', '-r', join(SCAP, 'libs_sample.scap'), '-w', '/dev/full'],
+      { timeout: 60_000, killSignal: 'SIGKILL', stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  } catch (e) {
+    status = (e as { status: number }).status;
+    stderr = (e as { stderr: string }).stderr;
+  }
+  assert.equal(status, 1);
+  assert.match(stderr, /cannot write \/dev\/full: ENOSPC.*\[KES_IO\]/);
+});
