@@ -377,3 +377,34 @@ test('a recording starts with the container events of its threads\' containers: 
   const opens = sysdig(['-r', f.path, '-p', '%proc.name %container.name %container.image %fd.name', 'evt.type=open and evt.dir=<']).trim().split('\n');
   assert.ok(opens.includes('bash hopeful_taussig nginx /tmp/test'), opens.join('\n'));
 });
+
+test('replay: a later alert within the duration extends the recording (soft limit); one after it starts the next', async () => {
+  // libs_sample copied 4 times: write exits at +0, +1.8 us, +640 ms, +960 ms, ... With 400 ms:
+  // [w1 w2] end 400 ms after w2; w3 starts the next, w4 (320 ms later) extends it to w4+400 ms.
+  const dir = tmp('extend');
+  const big = join(dir, 'big.scap');
+  execFileSync('python3', [MAKE_BIG, '--base', join(SCAP, 'libs_sample.scap'), '--out', big, '--copies', '4'], { timeout: 120_000, killSignal: 'SIGKILL', stdio: 'ignore' });
+  const writes = sysdig(['-r', big, '-p', '%evt.rawtime', 'evt.type=write and evt.dir=<']).trim().split('\n').map(BigInt);
+  const MS = 1_000_000n;
+  assert.ok(writes[2]! - writes[1]! > 400n * MS && writes[3]! - writes[2]! < 400n * MS, writes.join(' '));
+  const { rec } = await replayWith(big, `- rule: Capture test write
+  desc: any write
+  condition: evt.type = write
+  output: "write"
+  priority: NOTICE
+`, { defaultDurationMs: 400 });
+  const [a, b] = rec.finished;
+  assert.ok(a && b);
+  assert.equal(a.why, 'duration');
+  assert.equal(b.why, 'duration');
+  const span = (f: string): bigint[] => {
+    const ts = sysdig(['-r', f, '-p', '*%evt.rawtime']).trim().split('\n').map(BigInt);
+    return [ts[0]!, ts[ts.length - 1]!];
+  };
+  const [a0, a1] = span(a.path);
+  assert.ok(a0 < writes[0]! && a1 <= writes[1]! + 400n * MS && a1 > writes[1]! + 300n * MS, `first: ${a0}..${a1}`);
+  const [b0, b1] = span(b.path);
+  assert.equal(BigInt(FILE_NAME.exec(b.path)![1]!), writes[2]!, 'the next recording starts at w3');
+  // extended past w3 + 400 ms, up to w4 + 400 ms
+  assert.ok(b0 < writes[2]! && b1 > writes[2]! + 400n * MS && b1 <= writes[3]! + 400n * MS, `second: ${b0}..${b1} (w3 ${writes[2]}, w4 ${writes[3]})`);
+});
