@@ -4,7 +4,7 @@
 # threads) and the ratio; then, with INSTR=1, instructions executed (valgrind cachegrind,
 # every thread), which do not move with the load of other jobs on a shared machine.
 #
-#   bash bench/write.sh [RUNS]            INSTR=1 bash bench/write.sh [RUNS]
+#   bash bench/write.sh [RUNS]            INSTR=1 bash bench/write.sh [RUNS]    GZ=1 adds (c)
 #
 # kestrel runs as installed: bin/kestrel (KESTREL_CLI overrides). Output files go to a temp
 # dir (WRITE_DIR overrides) and are removed; both sides write the same capture, so the page
@@ -12,7 +12,8 @@
 #
 # (a) no filter: every event is copied to the output;
 # (b) `evt.type in (futex, write, read)`: ~10% of the events pass (40 of libs_sample's 402), every
-#     event still goes through the state (the filter runs on sinsp's/kestrel's view).
+#     event still goes through the state (the filter runs on sinsp's/kestrel's view);
+# (c) with GZ=1: no filter, gzip output (`-w OUT.gz` / `sysdig -z -w OUT.gz`), mostly zlib.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -25,7 +26,7 @@ fi
 read -r -a CLI <<< "${KESTREL_CLI:-bin/kestrel}"
 node dist/src/cli/commands/inspect/bundle-build.js --if-stale >&2
 OUT=${WRITE_DIR:-$(mktemp -d)}
-trap 'rm -f "$OUT"/k.scap "$OUT"/s.scap; [ -n "${WRITE_DIR:-}" ] || rmdir "$OUT"' EXIT
+trap 'rm -f "$OUT"/k.scap "$OUT"/k.scap.gz "$OUT"/s.scap; [ -n "${WRITE_DIR:-}" ] || rmdir "$OUT"' EXIT
 # one untimed run writes the bundle's code cache
 "${CLI[@]}" inspect -r "$SHARED/data/scap/libs_sample.scap" -w "$OUT/k.scap" > /dev/null
 
@@ -44,10 +45,11 @@ timed() {
 
 bench() {
   local label=$1; shift
-  local kw=() kc=() sw=() sc=() w c
+  local kw=() kc=() sw=() sc=() w c k=k.scap z=()
+  if [ "${1:-}" = -z ]; then shift; k=k.scap.gz; z=(-z); fi
   for _ in $(seq "$RUNS"); do
-    rm -f "$OUT/k.scap"; read -r w c < <(timed "${CLI[@]}" inspect -r "$BIG" -w "$OUT/k.scap" "$@"); kw+=("$w"); kc+=("$c")
-    rm -f "$OUT/s.scap"; read -r w c < <(TZ=UTC timed sysdig -r "$BIG" -w "$OUT/s.scap" "$@"); sw+=("$w"); sc+=("$c")
+    rm -f "$OUT/$k"; read -r w c < <(timed "${CLI[@]}" inspect -r "$BIG" -w "$OUT/$k" "$@"); kw+=("$w"); kc+=("$c")
+    rm -f "$OUT/s.scap"; read -r w c < <(TZ=UTC timed sysdig -r "$BIG" "${z[@]}" -w "$OUT/s.scap" "$@"); sw+=("$w"); sc+=("$c")
   done
   local km sm kcm scm
   km=$(printf '%s\n' "${kw[@]}" | median); sm=$(printf '%s\n' "${sw[@]}" | median)
@@ -55,7 +57,7 @@ bench() {
   printf '%-22s kestrel %6.3f s   sysdig %6.3f s   kestrel/sysdig %5.2f   (cpu: kestrel %6.3f s, sysdig %6.3f s; out %s / %s bytes)\n' "$label" \
     "$(echo "$km/1000" | bc -l)" "$(echo "$sm/1000" | bc -l)" "$(echo "$km/$sm" | bc -l)" \
     "$(echo "$kcm/1000" | bc -l)" "$(echo "$scm/1000" | bc -l)" \
-    "$(stat -c %s "$OUT/k.scap")" "$(stat -c %s "$OUT/s.scap")"
+    "$(stat -c %s "$OUT/$k")" "$(stat -c %s "$OUT/s.scap")"
 }
 
 instr() {
@@ -66,6 +68,7 @@ instr() {
 echo "capture: $BIG ($(stat -c %s "$BIG") bytes), median of $RUNS runs, $(nproc) cpus, load $(cut -d' ' -f1 /proc/loadavg), kestrel: ${CLI[*]}"
 bench "(a) -w, no filter"
 bench "(b) -w, ~10% kept" "$FILTER_B"
+[ "${GZ:-0}" != 1 ] || bench "(c) -w, gzip" -z
 if [ "${INSTR:-0}" = 1 ]; then
   command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
   printf '%-22s %12s %12s   (instructions, valgrind)\n' '' 'kestrel' 'sysdig'
