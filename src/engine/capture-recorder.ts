@@ -77,7 +77,7 @@ export interface CaptureRecorderOptions {
 }
 
 export type StopReason = 'duration' | 'size' | 'end' | 'backlog' | 'failure';
-export type FailureReason = 'open' | 'exists' | 'write' | 'backlog';
+export type FailureReason = 'open' | 'exists' | 'write' | 'backlog' | 'size';
 
 /** Unwritten bytes a live recording may queue behind a slow disk before it is stopped. */
 const BACKLOG_MAX = 64 << 20;
@@ -209,7 +209,7 @@ export class CaptureRecorder {
     const rec = counter('kestrel_capture_recordings_total', 'Capture recordings started (capture: on an alert)');
     const ev = counter('kestrel_capture_events_total', 'Events written to finished capture recordings');
     const by = counter('kestrel_capture_bytes_total', 'Bytes of finished capture recordings');
-    const fail = counter('kestrel_capture_failures_total', 'Capture recordings that failed, by reason (open, exists, write, backlog)', ['reason']);
+    const fail = counter('kestrel_capture_failures_total', 'Capture recordings that failed, by reason (open, exists, write, backlog, size)', ['reason']);
     const stop = counter('kestrel_capture_stops_total', 'Capture recordings ended, by what ended them', ['reason']);
     const active = reg ? reg.gauge('kestrel_capture_active', 'Whether a capture recording is in progress') : null;
     const cell = (f: { cell(...l: string[]): Cell } | null, ...l: string[]): Cell => f ? f.cell(...l) : new Cell({});
@@ -217,7 +217,7 @@ export class CaptureRecorder {
     this.cEvents = cell(ev);
     this.cBytes = cell(by);
     this.gActive = cell(active);
-    this.failures = { open: cell(fail, 'open'), exists: cell(fail, 'exists'), write: cell(fail, 'write'), backlog: cell(fail, 'backlog') };
+    this.failures = { open: cell(fail, 'open'), exists: cell(fail, 'exists'), write: cell(fail, 'write'), backlog: cell(fail, 'backlog'), size: cell(fail, 'size') };
     this.stops = { duration: cell(stop, 'duration'), size: cell(stop, 'size'), end: cell(stop, 'end'), backlog: cell(stop, 'backlog'), failure: cell(stop, 'failure') };
   }
 
@@ -226,7 +226,7 @@ export class CaptureRecorder {
     const f = this.failures;
     return {
       recordings: this.cRecordings.value, events: this.cEvents.value, bytes: this.cBytes.value,
-      failures: { open: f.open.value, exists: f.exists.value, write: f.write.value, backlog: f.backlog.value },
+      failures: { open: f.open.value, exists: f.exists.value, write: f.write.value, backlog: f.backlog.value, size: f.size.value },
     };
   }
 
@@ -261,9 +261,18 @@ export class CaptureRecorder {
       this.logLimited('header', `capture: cannot take the state for ${path}: ${(e as Error).message}; recording abandoned`);
       return;
     }
+    const hsize = headerSize(header);
+    if (hsize >= this.capBytes) {
+      // A file with the state and no event is of no use (sysdig refuses it): say so instead.
+      this.cRecordings.value++;
+      this.failures.size.value++;
+      this.stops.failure.value++;
+      this.logLimited('size', `capture: the state at the alert alone takes ${hsize} bytes, not less than max_file_size_mb (${s.maxFileSizeMb} MiB): no recording ${path}`);
+      return;
+    }
     const rec = new Recording(path, header);
     rec.deadline = until;
-    rec.bytes = headerSize(header);
+    rec.bytes = hsize;
     this.rec = rec;
     this.active = true;
     this.gActive.value = 1;

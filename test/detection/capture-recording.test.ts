@@ -393,7 +393,8 @@ test('replay: a later alert within the duration extends the recording (soft limi
   output: "write"
   priority: NOTICE
 `, { defaultDurationMs: 400 });
-  const [a, b] = rec.finished;
+  // (files close concurrently: order them by name, i.e. by start time)
+  const [a, b] = [...rec.finished].sort((x, y) => (x.path < y.path ? -1 : 1));
   assert.ok(a && b);
   assert.equal(a.why, 'duration');
   assert.equal(b.why, 'duration');
@@ -407,4 +408,14 @@ test('replay: a later alert within the duration extends the recording (soft limi
   assert.equal(BigInt(FILE_NAME.exec(b.path)![1]!), writes[2]!, 'the next recording starts at w3');
   // extended past w3 + 400 ms, up to w4 + 400 ms
   assert.ok(b0 < writes[2]! && b1 > writes[2]! + 400n * MS && b1 <= writes[3]! + 400n * MS, `second: ${b0}..${b1} (w3 ${writes[2]}, w4 ${writes[3]})`);
+});
+
+test('a cap below the size of the state alone records nothing and says so (failure "size")', async () => {
+  const src = join(SCAP, 'falco_trace_files_cat_write.scap');
+  // 0.01 MiB: below this capture's state (its PL alone is larger)
+  const { rec, alerts, log } = await replayWith(src, OPEN_RULE, { maxFileSizeMb: 0.01 });
+  assert.ok(alerts >= 2);
+  assert.ok(rec.counts.failures.size >= 1);
+  assert.equal(rec.finished.length, 0);
+  assert.match(log.join('\n'), /capture: the state at the alert alone takes \d+ bytes, not less than max_file_size_mb \(0\.01 MiB\): no recording/);
 });
