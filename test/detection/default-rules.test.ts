@@ -7,7 +7,7 @@
 // no program for, a rule the loader skipped for an unknown field, or the test image.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { networkInterfaces } from 'node:os';
@@ -28,6 +28,10 @@ interface Case {
   script: string;
   /** Extra check on the alert. */
   check?: (a: import('./harness.js').AlertJson) => void;
+  /** Why the case cannot run here (a missing device or tool), or null. */
+  unavailable?: () => string | null;
+  /** Undoes the behaviour afterwards (run outside the case's session, so it raises nothing for it). */
+  cleanup?: string;
 }
 
 function localIPv4(): string | null {
@@ -192,14 +196,66 @@ subprocess.run(["bash", "-c", "exec 3<>/dev/tcp/${IP}/%d" % l.getsockname()[1]])
 '`,
     check: (a) => assert.match(String(a.output_fields['fd.name']), new RegExp(`->${(IP ?? '').replace(/\./g, '\\.')}:\\d+$`)),
   },
+  'read another process environment from /proc': {
+    rule: 'Read environment of another process', needs: ['openat'],
+    script: 'sleep 30 & P=$!; head -c1 /proc/$P/environ > /dev/null; kill $P',
+    check: (a) => { assert.match(String(a.output_fields['fd.name']), /^\/proc\/\d+\/environ$/); assert.equal(a.output_fields['proc.name'], 'head'); },
+  },
+  'database server (mysqld-named python) runs a program': {
+    rule: 'Database server spawned a program', needs: ['execve'],
+    script: `ln -sf ${PY} ${W}/mysqld && ${W}/mysqld -c 'import subprocess; subprocess.run(["/bin/true", "kestrel-e2e"])'`,
+    check: (a) => { assert.equal(a.output_fields['proc.pname'], 'mysqld'); assert.equal(a.output_fields['proc.cmdline'], 'true kestrel-e2e'); },
+  },
+  'shred a file': {
+    rule: 'Data destruction', needs: ['execve'],
+    script: `echo secret > ${W}/wipe-${R} && shred -u ${W}/wipe-${R}`,
+    check: (a) => assert.equal(a.output_fields['proc.cmdline'], `shred -u ${W}/wipe-${R}`),
+  },
+  'dd onto a (loop) block device': {
+    rule: 'Data destruction', needs: ['execve'],
+    // A loop device over a scratch file: a real block device, nothing of value on it.
+    script: `truncate -s 1M ${W}/disk-${R}.img && L=$(losetup -f --show ${W}/disk-${R}.img) && dd if=/dev/zero of=$L bs=4k count=1 2>/dev/null; losetup -d $L`,
+    unavailable: () => (spawnSync('losetup', ['-f'], { timeout: 10_000 }).status === 0 ? null : 'no free loop device'),
+    check: (a) => { assert.equal(a.output_fields['proc.name'], 'dd'); assert.match(String(a.output_fields['proc.cmdline']), /^dd if=\/dev\/zero of=\/dev\/loop\d+ /); },
+  },
+  'GLIBC_TUNABLES passed to su': {
+    rule: 'Loader variables passed to a setuid program', needs: ['execve'],
+    todo: 'proc.env is empty live: openLiveSource never sets LiveSource captureEnv, so the probe stores no environment',
+    script: 'GLIBC_TUNABLES=glibc.malloc.check=0 su --version > /dev/null',
+    check: (a) => { assert.equal(a.output_fields['proc.name'], 'su'); assert.match(String(a.output_fields['proc.env']), /(^| )GLIBC_TUNABLES=glibc\.malloc\.check=0( |$)/); },
+  },
+  'useradd on the host': {
+    rule: 'User or group management on host', needs: ['execve'],
+    script: `useradd -M -N -s /usr/sbin/nologin kestrel-e2e-${R}`,
+    cleanup: `userdel kestrel-e2e-${R}`,
+    check: (a) => assert.equal(a.output_fields['proc.cmdline'], `useradd -M -N -s /usr/sbin/nologin kestrel-e2e-${R}`),
+  },
+  'terminal shell as nobody (a nologin account)': {
+    rule: 'Interactive shell by a system account', needs: ['execve'],
+    // The session leader takes a pty as its controlling terminal, so the shell it starts as
+    // nobody has a terminal, as after a pty upgrade of a reverse shell.
+    script: `exec ${PY} -c '
+import os, fcntl, subprocess, termios
+m, s = os.openpty()
+fcntl.ioctl(s, termios.TIOCSCTTY, 0)
+subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/bin/sh", "-c", "true"], stdin=s, stdout=s, stderr=s, timeout=30)
+'`,
+    check: (a) => { assert.equal(a.output_fields['user.name'], 'nobody'); assert.equal(a.output_fields['proc.name'], 'sh'); assert.notEqual(a.output_fields['proc.tty'], 0); },
+  },
   'release_agent written': {
     rule: 'Cgroup release_agent written', needs: ['openat'],
     script: `echo > ${W}/release_agent`,
   },
 };
 
+// The API server address for the Kubernetes case, appended to the default rules' list the way
+// an operator configures theirs (a loopback address: the test's connection stays in the container).
+const K8S_API = '127.0.0.1';
+const OVERRIDE = `${W}/k8s-api-override.yaml`;
+writeFileSync(OVERRIDE, `- list: k8s_api_server_addresses\n  items: ["${K8S_API}"]\n  override:\n    items: append\n`);
+
 let k: Kestrel;
-before(async () => { k = await Kestrel.start(); });
+before(async () => { k = await Kestrel.start(['-r', `${ROOT}rules/kestrel_rules.yaml`, '-r', OVERRIDE]); });
 after(async () => {
   await k?.stop();
   rmSync(W, { recursive: true, force: true });
@@ -211,6 +267,9 @@ for (const [name, c] of Object.entries(CASES)) {
     if (missing.length) { t.skip(`the probe cannot capture ${missing.join(', ')}`); return; }
     if (k.skippedRules.has(c.rule)) { t.skip(`rule '${c.rule}' skipped by the loader (unknown field)`); return; }
     if (name.includes('non-loopback') && IP === null) { t.skip('no non-loopback IPv4 address'); return; }
+    const why = c.unavailable?.() ?? null;
+    if (why !== null) { t.skip(why); return; }
+    if (c.cleanup !== undefined) t.after(() => { spawnSync('sh', ['-c', c.cleanup!], { timeout: 60_000, stdio: 'ignore' }); });
     const r = await session(c.script);
     const ok = await k.waitFor(() => k.bySession(r.sid).some((a) => a.rule === c.rule), c.todo ? 2500 : 30_000); // returns as soon as it holds
     // Late duplicates would arrive within the probe's batching delay.
@@ -225,7 +284,7 @@ for (const [name, c] of Object.entries(CASES)) {
   });
 }
 
-test('container: terminal shell and mount in a privileged container', async (t) => {
+test('container: terminal shell, mount in a privileged container, powerful capabilities, download, Kubernetes API', async (t) => {
   // The podman API socket (metadata: names, images, privileged) and the test image, set up
   // the way test/containers does it, released when this file is done.
   const ctrEnv = { ...process.env, KESTREL_CTR_USER: String(process.pid) };
@@ -260,15 +319,51 @@ test('container: terminal shell and mount in a privileged container', async (t) 
       execFileSync('podman', ['rm', '-f', '-t', '0', name], { stdio: 'ignore', timeout: 60_000 });
     }
   }
+  // A container started with CAP_SYS_PTRACE added (not privileged): its container event.
+  {
+    const rule = 'Container started with powerful capabilities';
+    const name = `kestrel-e2e-caps-${R}`;
+    const id = execFileSync('podman', ['run', '-d', '--cap-add', 'SYS_PTRACE', '--name', name, 'localhost/testimg:1', 'sleep', '60'], { encoding: 'utf8', timeout: 60_000 }).trim().slice(0, 12);
+    try {
+      const a = await expectContainerAlert(rule, id);
+      assert.match(String(a.output_fields['thread.cap_permitted']), /(^| )CAP_SYS_PTRACE( |$)/);
+      assert.doesNotMatch(String(a.output_fields['thread.cap_permitted']), /CAP_SYS_ADMIN/);
+    } finally {
+      execFileSync('podman', ['rm', '-f', '-t', '0', name], { stdio: 'ignore', timeout: 60_000 });
+    }
+  }
+  // In one plain container: a download into a file with (busybox) wget, then an attempt to
+  // reach the Kubernetes API server, whose address this kestrel was given through the rules'
+  // list (the container's own loopback: the attempt never leaves it and is refused at once;
+  // the attempt is what counts). wget --spider is not a download.
+  {
+    const name = `kestrel-e2e-plain-${R}`;
+    const id = execFileSync('podman', ['run', '-d', '--name', name, 'localhost/testimg:1', 'sleep', '60'], { encoding: 'utf8', timeout: 60_000 }).trim().slice(0, 12);
+    try {
+      await new Promise((res) => setTimeout(res, 2000));
+      // (busybox wget's -T crashes this busybox build: not used.)
+      spawnSync('podman', ['exec', name, 'wget', '-q', '-O', '/root/payload', 'http://127.0.0.1:9/x'], { stdio: 'ignore', timeout: 60_000 });
+      const dl = await expectContainerAlert('Remote file copy tool in container', id);
+      assert.equal(dl.output_fields['proc.cmdline'], 'wget -q -O /root/payload http://127.0.0.1:9/x');
+      spawnSync('podman', ['exec', name, 'wget', '--spider', '-q', `http://${K8S_API}:6443/version`], { stdio: 'ignore', timeout: 60_000 });
+      const api = await expectContainerAlert('Contact Kubernetes API server from container', id, ['Remote file copy tool in container']);
+      assert.match(String(api.output_fields['fd.name']), /(^|->)127\.0\.0\.1:6443$/);
+    } finally {
+      execFileSync('podman', ['rm', '-f', '-t', '0', name], { stdio: 'ignore', timeout: 60_000 });
+    }
+  }
 });
 
-async function expectContainerAlert(rule: string, id: string): Promise<void> {
+/** Waits for `rule` about container `id`; its alerts must then be `before` (earlier steps) and `rule`, each once. */
+async function expectContainerAlert(rule: string, id: string, before: string[] = []): Promise<import('./harness.js').AlertJson> {
   const ok = await k.waitFor(() => k.alerts.some((a) => a.rule === rule && a.output_fields['container.id'] === id), 30_000);
   await new Promise((res) => setTimeout(res, 500));
   // (A privileged container also raises 'Privileged container started' when it starts:
   // test/detection/container-*.test.ts check that one.)
   const mine = k.alerts.filter((a) => a.output_fields['container.id'] === id && a.rule !== 'Privileged container started');
   assert.ok(ok, `no '${rule}' alert for container ${id}; got ${mine.map((a) => a.rule).join(', ') || 'nothing'}`);
-  assert.deepEqual(mine.map((a) => a.rule), [rule]);
-  assert.deepEqual(naFieldsOutsidePods(mine[0]), [], mine[0].output);
+  assert.deepEqual(mine.map((a) => a.rule), [...before, rule]);
+  const a = mine[mine.length - 1];
+  assert.deepEqual(naFieldsOutsidePods(a), [], a.output);
+  return a;
 }
