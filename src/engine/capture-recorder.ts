@@ -165,6 +165,8 @@ class Recording {
   /** Bytes written since the writer last said it had room (live back-log). */
   backlog = 0;
   draining: Promise<void> | null = null;
+  /** Settles once the file is open and the pending events are in it (or it failed). */
+  opened: Promise<void> | null = null;
   /** Set once: no more events; the file is closed as soon as it is open. */
   stopping = false;
   why: StopReason = 'end';
@@ -297,7 +299,8 @@ export class CaptureRecorder {
       this.write(rec, this.replayView);
     }
     this.opts.log(`capture: recording ${path} (rule '${rule.name}', until ${durMs} ms after the last alert${Number.isFinite(this.capBytes) ? `, at most ${s.maxFileSizeMb} MiB` : ''})`);
-    this.track(this.openFile(rec));
+    rec.opened = this.openFile(rec);
+    this.track(rec.opened);
   }
 
   private track(p: Promise<void>): void {
@@ -415,7 +418,9 @@ export class CaptureRecorder {
       return null;
     }
     const w = rec.writer;
-    if (w === null) return null;
+    // Replay: wait for the file rather than copy events into memory meanwhile (a read-ahead
+    // reader can deliver many batches before the open completes).
+    if (w === null) return rec.opened;
     return w.drain().catch((e: Error) => { this.fail(rec, 'write', `cannot write ${rec.path}: ${e.message}`); });
   }
 
