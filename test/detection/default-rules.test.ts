@@ -284,7 +284,7 @@ for (const [name, c] of Object.entries(CASES)) {
   });
 }
 
-test('container: terminal shell, mount in a privileged container, powerful capabilities, download, Kubernetes API', async (t) => {
+test('container: terminal shell, mount in a privileged container, powerful capabilities, download, Kubernetes API and client', async (t) => {
   // The podman API socket (metadata: names, images, privileged) and the test image, set up
   // the way test/containers does it, released when this file is done.
   const ctrEnv = { ...process.env, KESTREL_CTR_USER: String(process.pid) };
@@ -348,6 +348,10 @@ test('container: terminal shell, mount in a privileged container, powerful capab
       spawnSync('podman', ['exec', name, 'wget', '--spider', '-q', `http://${K8S_API}:6443/version`], { stdio: 'ignore', timeout: 60_000 });
       const api = await expectContainerAlert('Contact Kubernetes API server from container', id, ['Remote file copy tool in container']);
       assert.match(String(api.output_fields['fd.name']), /(^|->)127\.0\.0\.1:6443$/);
+      // A program started as kubectl (argv[0]: busybox refuses the unknown applet, the start is what counts).
+      spawnSync('podman', ['exec', name, 'sh', '-c', 'exec -a kubectl /bin/sleep 0'], { stdio: 'ignore', timeout: 60_000 });
+      const kc = await expectContainerAlert('Kubernetes client tool run in container', id, ['Remote file copy tool in container', 'Contact Kubernetes API server from container']);
+      assert.equal(kc.output_fields['proc.exe'], 'kubectl');
     } finally {
       execFileSync('podman', ['rm', '-f', '-t', '0', name], { stdio: 'ignore', timeout: 60_000 });
     }
