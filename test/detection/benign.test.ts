@@ -1,7 +1,8 @@
 // A benign workload under live detection with kestrel's default rules raises no alert:
 // installing and removing a local .deb with dpkg, `npm install` of a tiny local project,
-// compiling a C program, git operations on a local repository, and a local HTTP server
-// under load from curl and node. Everything runs in one session; any default-rule alert
+// compiling a C program, git operations on a local repository, a local HTTP server under
+// load from curl and node, and read-only account queries, dd into a file, reading its own
+// environment. Everything runs in one session; any default-rule alert
 // whose process belongs to it is a false positive.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,8 +81,16 @@ for i in $(seq 1 50); do [ -s ${W}/port ] && break; sleep 0.1; done
 PORT=$(cat ${W}/port)
 for i in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:$PORT/c$i; done
 node client.js $PORT
+# a download into a file on the host (the file copy rule is about containers)
+curl -s -o ${W}/page http://127.0.0.1:$PORT/dl
 kill $SERVER
 wait $SERVER || true
+# administration the default rules leave alone: read-only account queries, dd into a regular
+# file, a process reading its own environment
+passwd -S root > /dev/null
+chage -l root > /dev/null
+dd if=/dev/zero of=${W}/zeros bs=4k count=4 2>/dev/null
+head -c1 /proc/self/environ > /dev/null
 # Control: one malicious-looking step, so a silent capture cannot pass this test.
 head -c1 /etc/shadow > /dev/null
 echo workload-done
