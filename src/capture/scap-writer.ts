@@ -107,6 +107,14 @@ export class ScapWriter {
   /** DataView over the last buffer writeRaw was given (container events: a few per run). */
   private rawDv: DataView | null = null;
   private rawBuf: Buffer | null = null;
+  /**
+   * A run of consecutive source blocks copyEvent has reserved room for at runDst of the chunk
+   * and not copied yet: runLen bytes at runSrc of runBuf (see copyEvent).
+   */
+  private runBuf: Buffer | null = null;
+  private runSrc = 0;
+  private runLen = 0;
+  private runDst = 0;
   private readonly file: WriteStream;
   private readonly gz: Gzip | null;
   private readonly sink: WriteStream | Gzip;
@@ -115,6 +123,8 @@ export class ScapWriter {
   private closed = false;
   /** Output chunks (1 MiB) allocated so far: a few, however long the file (they are reused). */
   chunksAllocated = 1;
+  /** Events copyEvent took as part of a run (copied with their neighbours in one memcpy). */
+  runEvents = 0;
   /** Times drain() waited for the stream (MAX_IN_FLIGHT chunks queued): the disk was behind. */
   drainWaits = 0;
   /** Events written and dropped (ids >= 336 without keepNewEvents). */
@@ -155,6 +165,7 @@ export class ScapWriter {
 
   /** Hands the filled part of the current chunk to the stream and takes a free chunk. */
   private flushChunk(): void {
+    if (this.runLen !== 0) this.endRun();
     if (this.olen === 0) return;
     const chunk = this.out;
     this.inFlight++;
@@ -188,6 +199,7 @@ export class ScapWriter {
   }
 
   private putBlock(type: number, body: Buffer, bodyLen: number): void {
+    if (this.runLen !== 0) this.endRun();
     const total = 12 + pad4(bodyLen);
     this.room(total);
     const o = this.out;
@@ -275,6 +287,55 @@ export class ScapWriter {
     this.checkError();
   }
 
+  /** Copies the pending run (copyEvent) into its place in the chunk. */
+  private endRun(): void {
+    this.runBuf!.copy(this.out, this.runDst, this.runSrc, this.runSrc + this.runLen);
+    this.runBuf = null;
+    this.runLen = 0;
+  }
+
+  /**
+   * Like writeEvent, for an event a ScapReader delivered (`ev` points into the reader's buffer,
+   * inside its block): when the block is already what writeEvent would write (an EV_V2 block
+   * of exactly this event, zero padding), it is not copied now but added to a run of
+   * consecutive blocks, copied in one memcpy when the run ends. So an unfiltered rewrite
+   * copies whole stretches of the input, and a filtered one each stretch of passing events.
+   *
+   * The run refers to the reader's buffer: call endBatch() after each nextBatch, before the
+   * reader reads again (drain() and close() end the run too).
+   */
+  copyEvent(ev: EventView): boolean {
+    const off = ev.off, len = ev.len;
+    const total = 12 + ((len + 5) & ~3); // EV_V2: 8 + cpu u16 + event, padded, + trailer
+    const bs = off - 10;
+    const dv = ev.dv;
+    // Anything else (flags, v1, LARGE, another layout, a padded block) goes through writeParts.
+    if (ev.hdr !== EVENT_HEADER_SIZE || ev.dumpFlags !== 0 || bs < 0 || len + 6 > NON_LARGE_MAX_BODY || !this.headerDone ||
+      (ev.type >= EVENT_MAX_2022 && !this.opts.keepNewEvents) ||
+      dv.getUint32(bs, true) !== BT.EV_V2 || dv.getUint32(bs + 4, true) !== total) {
+      return this.writeEvent(ev);
+    }
+    for (let q = off + len, e = bs + total - 4; q < e; q++) if (dv.getUint8(q) !== 0) return this.writeEvent(ev);
+    const buf = ev.buf;
+    if (this.runLen !== 0 && (this.runBuf !== buf || this.runSrc + this.runLen !== bs)) this.endRun();
+    if (this.olen + total > this.out.length) this.flushChunk(); // ends the run first
+    if (this.runLen === 0) {
+      this.runBuf = buf;
+      this.runSrc = bs;
+      this.runDst = this.olen;
+    }
+    this.runLen += total;
+    this.olen += total;
+    this.written++;
+    this.runEvents++;
+    return this.inFlight >= MAX_IN_FLIGHT;
+  }
+
+  /** Ends copyEvent's run: call before the buffer of the events given to it changes. */
+  endBatch(): void {
+    if (this.runLen !== 0) this.endRun();
+  }
+
   /** Writes one event from a view (any source encoding; v1 events are re-encoded as v2). */
   writeEvent(ev: EventView): boolean {
     return this.writeParts(ev.buf, ev.dv, ev.off, ev.hdr, ev.len, ev.type, ev.nparams, ev.cpu, ev.dumpFlags);
@@ -298,6 +359,7 @@ export class ScapWriter {
     cpu: number, dumpFlags: number): boolean {
     if (!this.headerDone) throw new KestrelError('KES_USAGE', 'scap writer: writeHeader() must come before events');
     if (type >= EVENT_MAX_2022 && !this.opts.keepNewEvents) { this.dropped++; return this.inFlight >= MAX_IN_FLIGHT; }
+    if (this.runLen !== 0) this.endRun();
     const flags = dumpFlags & ~4; // SCAP_DF_LARGE is never stored: it selects the block type
     const evLen = len - hdr + EVENT_HEADER_SIZE;
     const prefix = flags !== 0 ? 6 : 2;
@@ -338,6 +400,7 @@ export class ScapWriter {
    * MAX_IN_FLIGHT chunks are still queued to the disk (or gzip), then after one of them.
    */
   async drain(): Promise<void> {
+    if (this.runLen !== 0) this.endRun();
     this.checkError();
     while (this.inFlight >= MAX_IN_FLIGHT && this.error === null) {
       if (this.waiting === null) {

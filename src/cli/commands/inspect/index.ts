@@ -257,7 +257,8 @@ export const command: Command = {
             await tap.settle();
             tap.flush(w, BigInt(Date.now()) * 1000000n);
           }
-          // live events are exits only: write each with its synthesized enter (E/X pairs)
+          // live events are exits only: write each with its synthesized enter (E/X pairs);
+          // events read from a file are copied block by block (runs of them in one memcpy)
           const pairs = live ? new liveCli!.PairWriter((e) => w.writeEvent(e)) : null;
           let n = 0;
           while (n < limit) {
@@ -267,8 +268,9 @@ export const command: Command = {
               if (filter !== null && !admit(ev)) return;
               n++;
               if (pairs !== null) pairs.event(ev);
-              else w.writeEvent(ev);
+              else w.copyEvent(ev);
             });
+            w.endBatch(); // before the reader reads again: copyEvent's run points into its buffer
             if (tap !== null) tap.flush(w, BigInt(Date.now()) * 1000000n);
             await w.drain();
             if (!more) break;
