@@ -133,7 +133,7 @@ export async function openLiveSource(
   const base = opts.base ?? DEFAULT_BASE;
   const set = attachSet(ruleset, base);
   if (set.excluded.length) warn(`base_syscalls.custom_set excludes ${set.excluded.join(', ')}, which rules need; those rules will not fire live`);
-  type LiveCtor = new (o: { syscalls: string[]; ringKiB?: number; loadAll?: boolean; snaplen?: number }) => EventSource & Attachable;
+  type LiveCtor = new (o: { syscalls: string[]; ringKiB?: number; loadAll?: boolean; snaplen?: number; captureEnv?: boolean }) => EventSource & Attachable;
   type Binding = { openProbe(c: object): { programs(): string[]; close(): void } };
   let Live: LiveCtor;
   let binding: Binding;
@@ -158,7 +158,9 @@ export async function openLiveSource(
   const missing = wanted.filter((n) => !available.has(n));
   const syscalls = wanted.filter((n) => available.has(n));
   if (missing.length) warn(`the probe cannot capture ${missing.join(', ')}; rules on those events will not fire live`);
-  const src = new Live({ syscalls, ringKiB: opts.ringKiB, loadAll: true, snaplen: opts.snaplen });
+  // Environments on execve, as Falco's drivers capture them: rules read proc.env (loader
+  // variables on setuid programs, proxies) and outputs may print it.
+  const src = new Live({ syscalls, ringKiB: opts.ringKiB, loadAll: true, snaplen: opts.snaplen, captureEnv: true });
   await src.open();
   const entry = { src, available, program: (n: string) => aliases[n] ?? n, base };
   active = entry;
