@@ -418,9 +418,15 @@ export class ScapWriter {
     this.closed = true;
     this.flushChunk();
     await new Promise<void>((resolve) => {
+      // A write error destroys the stream, which may have closed already: waiting for a
+      // 'close' that came would leave nothing on the event loop and the process would end
+      // with the error unreported (exit 0).
+      if (this.file.closed || this.file.destroyed) { resolve(); return; }
       this.file.once('close', () => resolve());
       this.file.once('error', () => resolve());
-      this.sink.end();
+      // a failed gzip stream no longer ends the file it was piped to
+      if (this.gz !== null && this.gz.destroyed) this.file.end();
+      else this.sink.end();
     });
     this.checkError();
   }

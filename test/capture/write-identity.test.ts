@@ -174,17 +174,17 @@ test('a slow reader holds the writer back (bounded chunks), and every byte arriv
   const fifo = join(tmp, 'slow.fifo');
   const got = join(tmp, 'slow.scap');
   execFileSync('mkfifo', [fifo]);
-  // starts late, then reads 256 KiB per 10 ms (at most 25 MiB/s): the writer, ~10x faster,
-  // gets MAX_IN_FLIGHT chunks ahead of it
+  // starts 1 s late, then reads 256 KiB per 20 ms (at most 12.5 MiB/s): the writer (~200
+  // MiB/s here, still >10x faster on a busy machine) gets MAX_IN_FLIGHT chunks ahead of it
   const reader = spawn('python3', ['-c', `
 import sys, time
 with open(sys.argv[1], 'rb') as f, open(sys.argv[2], 'wb') as o:
-    time.sleep(0.3)
+    time.sleep(1.0)
     while True:
         b = f.read(262144)
         if not b: break
         o.write(b)
-        time.sleep(0.01)
+        time.sleep(0.02)
 `, fifo, got], { stdio: 'ignore', timeout: 120_000, killSignal: 'SIGKILL' });
   const exited = new Promise<number | null>((resolve) => reader.on('exit', (code) => resolve(code)));
   const w = await writeStream(fifo, true, events, times);
@@ -210,14 +210,16 @@ test('a write error (ENOSPC) is KES_IO naming the file, from drain() and from in
   }
   assert.ok(err instanceof Error && (err as { code?: string }).code === 'KES_IO' && /\/dev\/full.*ENOSPC/.test(err.message), String(err));
   await assert.rejects(w.close(), (e: unknown) => (e as { code?: string }).code === 'KES_IO');
-  let status = 0, stderr = '';
-  try {
-    execFileSync(process.execPath, [CLI, 'inspect', '-r', join(SCAP, 'libs_sample.scap'), '-w', '/dev/full'],
-      { timeout: 60_000, killSignal: 'SIGKILL', stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  } catch (e) {
-    status = (e as { status: number }).status;
-    stderr = (e as { stderr: string }).stderr;
+  for (const z of [[], ['-z']]) {
+    let status = 0, stderr = '';
+    try {
+      execFileSync(process.execPath, [CLI, 'inspect', '-r', join(SCAP, 'libs_sample.scap'), ...z, '-w', '/dev/full'],
+        { timeout: 60_000, killSignal: 'SIGKILL', stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    } catch (e) {
+      status = (e as { status: number }).status;
+      stderr = (e as { stderr: string }).stderr;
+    }
+    assert.equal(status, 1, `inspect ${z.join(' ')} -w /dev/full`);
+    assert.match(stderr, /cannot write \/dev\/full: ENOSPC.*\[KES_IO\]/);
   }
-  assert.equal(status, 1);
-  assert.match(stderr, /cannot write \/dev\/full: ENOSPC.*\[KES_IO\]/);
 });
