@@ -297,7 +297,8 @@ test('loader variables on a setuid program: live capture with environments, repl
   const w = await ScapWriter.create(file, {});
   w.writeHeader(src.header);
   const pairs = new PairWriter((e) => w.writeEvent(e));
-  // The capture ends once the sentinel's execve (its argument bytes) went through it.
+  // The capture ends once the sentinel's execve (its argument bytes) went through it; the
+  // sentinel is split in the shell's own command line, so only the last program carries it.
   const sentinel = Buffer.from(`${mark}-done`);
   let seen = false;
   const drained = (async () => {
@@ -313,7 +314,7 @@ test('loader variables on a setuid program: live capture with environments, repl
   })();
   try {
     // su with GLIBC_TUNABLES must fire; a program that is not setuid with LD_PRELOAD must not.
-    spawnSync('sh', ['-c', `KESTREL_MARK=${mark} GLIBC_TUNABLES=glibc.malloc.check=0 su --version > /dev/null; KESTREL_MARK=${mark} LD_PRELOAD=/nonexistent-${R}.so /bin/true 2> /dev/null; /bin/true ${mark}-done`], { timeout: 60_000 });
+    spawnSync('sh', ['-c', `KESTREL_MARK=${mark} GLIBC_TUNABLES=glibc.malloc.check=0 su --version > /dev/null; KESTREL_MARK=${mark} LD_PRELOAD=/nonexistent-${R}.so /bin/true 2> /dev/null; /bin/true ${mark}-do""ne`], { timeout: 60_000 });
     const deadline = Date.now() + 30_000;
     while (!seen && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
     assert.ok(seen, 'the sentinel execve never reached the capture');
