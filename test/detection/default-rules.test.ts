@@ -220,8 +220,8 @@ subprocess.run(["bash", "-c", "exec 3<>/dev/tcp/${IP}/%d" % l.getsockname()[1]])
   },
   'GLIBC_TUNABLES passed to su': {
     rule: 'Loader variables passed to a setuid program', needs: ['execve'],
-    todo: 'proc.env is empty live: openLiveSource never sets LiveSource captureEnv, so the probe stores no environment',
-    script: 'GLIBC_TUNABLES=glibc.malloc.check=0 su --version > /dev/null',
+    // A program that is not setuid with LD_PRELOAD must not fire (only su's start does, once).
+    script: `GLIBC_TUNABLES=glibc.malloc.check=0 su --version > /dev/null; LD_PRELOAD=/nonexistent-${R}.so /bin/true 2> /dev/null`,
     check: (a) => { assert.equal(a.output_fields['proc.name'], 'su'); assert.match(String(a.output_fields['proc.env']), /(^| )GLIBC_TUNABLES=glibc\.malloc\.check=0( |$)/); },
   },
   'useradd on the host': {
@@ -283,56 +283,6 @@ for (const [name, c] of Object.entries(CASES)) {
     c.check?.(a);
   });
 }
-
-// Until `kestrel run` turns on the probe's environment capture (the todo case above), the
-// loader-variable rule is proven on a live capture taken with it on, replayed through the
-// default rules: the real probe, su (setuid root) and the rule's real values.
-test('loader variables on a setuid program: live capture with environments, replayed', async () => {
-  const { liveSource, PairWriter } = await import('../../src/capture/live-cli.js');
-  const { ScapWriter } = await import('../../src/capture/scap-writer.js');
-  const file = `${W}/env-${R}.scap`;
-  const mark = `kestrel-e2e-env-${R}`;
-  const src = liveSource({ captureEnv: true, syscalls: ['execve', 'execveat', 'clone', 'clone3', 'fork', 'vfork', 'procexit'] });
-  await src.open();
-  const w = await ScapWriter.create(file, {});
-  w.writeHeader(src.header);
-  const pairs = new PairWriter((e) => w.writeEvent(e));
-  // The capture ends once the sentinel's execve (its argument bytes) went through it; the
-  // sentinel is split in the shell's own command line, so only the last program carries it.
-  const sentinel = Buffer.from(`${mark}-done`);
-  let seen = false;
-  const drained = (async () => {
-    for (;;) {
-      const more = await src.nextBatch((ev) => {
-        pairs.event(ev);
-        if (!seen && ev.buf.subarray(ev.off, ev.off + ev.len).includes(sentinel)) seen = true;
-      });
-      w.endBatch();
-      await w.drain();
-      if (!more) break;
-    }
-  })();
-  try {
-    // su with GLIBC_TUNABLES must fire; a program that is not setuid with LD_PRELOAD must not.
-    spawnSync('sh', ['-c', `KESTREL_MARK=${mark} GLIBC_TUNABLES=glibc.malloc.check=0 su --version > /dev/null; KESTREL_MARK=${mark} LD_PRELOAD=/nonexistent-${R}.so /bin/true 2> /dev/null; /bin/true ${mark}-do""ne`], { timeout: 60_000 });
-    const deadline = Date.now() + 30_000;
-    while (!seen && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
-    assert.ok(seen, 'the sentinel execve never reached the capture');
-  } finally {
-    await src.close();
-    await drained;
-    await w.close();
-  }
-  const out = execFileSync(process.execPath, [ROOT + 'bin/kestrel.js', 'run', '--replay', file, '-o', 'json_output=true', '-o', 'webserver.enabled=false', '-o', 'syslog_output.enabled=false'],
-    { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'ignore'] });
-  const alerts = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as import('./harness.js').AlertJson)
-    .filter((a) => String(a.output_fields['proc.env'] ?? '').includes(`KESTREL_MARK=${mark}`) || String(a.output_fields['proc.cmdline'] ?? '').includes(mark));
-  assert.deepEqual(alerts.map((a) => `${a.rule}: ${a.output_fields['proc.cmdline']}`), ['Loader variables passed to a setuid program: su --version']);
-  const a = alerts[0];
-  assert.match(String(a.output_fields['proc.env']), /(^| )GLIBC_TUNABLES=glibc\.malloc\.check=0( |$)/);
-  assert.equal(a.output_fields['proc.pname'], 'sh');
-  assert.deepEqual(naFields(a), [], a.output);
-});
 
 test('container: terminal shell, mount in a privileged container, powerful capabilities, download, Kubernetes API and client', async (t) => {
   // The podman API socket (metadata: names, images, privileged) and the test image, set up
