@@ -3,6 +3,7 @@
 import { KestrelError } from '../errors.js';
 import type { EventSource } from '../capture/types.js';
 import { EVENT_NAME } from '../events/generated/event-table.js';
+import { GENERIC_EVENT_IDS } from '../filter/evttypes.js';
 
 /** Events kestrel raises itself, not the probe (container starts: src/containers/start-events.ts):
  * never part of the attach set, so rules on them are not reported as uncapturable. */
@@ -57,11 +58,17 @@ export function baseSet(base: BaseSyscalls = DEFAULT_BASE): string[] {
  * otherwise), minus custom_set's `!name` exclusions: what the probe must attach. `excluded`
  * lists the exclusions that remove a syscall some rule needs (those rules cannot fire live).
  */
-export function attachSet(ruleset: { eventTypes(): { ids: Set<number>; all: boolean } }, base: BaseSyscalls = DEFAULT_BASE): { names: string[]; all: boolean; excluded: string[] } {
+export function attachSet(ruleset: { eventTypes(): { ids: Set<number>; all: boolean } }, base: BaseSyscalls = DEFAULT_BASE): { names: string[]; all: boolean; excluded: string[]; generic: boolean } {
   const { ids, all } = ruleset.eventTypes();
   const names = new Set<string>(baseSet(base));
   const fromRules = new Set<string>();
-  for (const id of ids) if (!RAISED_BY_KESTREL.has(EVENT_NAME[id])) fromRules.add(EVENT_NAME[id]);
+  let generic = false;
+  for (const id of ids) {
+    // Generic events (a syscall with no event of its own) do not say which syscall: the
+    // caller attaches the probe's generic programs (GENERIC_EVENT_IDS).
+    if (GENERIC_EVENT_IDS.includes(id)) generic = true;
+    else if (!RAISED_BY_KESTREL.has(EVENT_NAME[id])) fromRules.add(EVENT_NAME[id]);
+  }
   for (const n of fromRules) names.add(n);
   const excluded: string[] = [];
   for (const n of base.custom_set) {
@@ -69,7 +76,13 @@ export function attachSet(ruleset: { eventTypes(): { ids: Set<number>; all: bool
     const name = n.slice(1);
     if (names.delete(name) && fromRules.has(name)) excluded.push(name);
   }
-  return { names: [...names].sort(), all: all || base.all, excluded };
+  return { names: [...names].sort(), all: all || base.all, excluded, generic };
+}
+
+/** The probe's programs that emit generic events: those not named after an event. */
+function genericPrograms(available: Iterable<string>): string[] {
+  const events = new Set(EVENT_NAME);
+  return [...available].filter((n) => !events.has(n));
 }
 
 /** What a rules reload needs from the open live source. */
@@ -105,7 +118,7 @@ export function followRules(
   if (a === null) return { attached: [], detached: [] };
   const set = attachSet(ruleset, a.base);
   if (set.excluded.length) warn(`base_syscalls.custom_set excludes ${set.excluded.join(', ')}, which rules need; those rules will not fire live`);
-  const wanted = (set.all ? [...a.available] : set.names).filter((n) => a.available.has(n));
+  const wanted = (set.all ? [...a.available] : [...set.names, ...(set.generic ? genericPrograms(a.available) : [])]).filter((n) => a.available.has(n));
   const before = new Set(a.src.attachedNames());
   const unavailable = a.src.attachMore(wanted);
   const attached = a.src.attachedNames().filter((n) => !before.has(n));
@@ -154,7 +167,7 @@ export async function openLiveSource(
   } catch (e) {
     throw new KestrelError('KES_PROBE_LOAD', `cannot open the eBPF probe: ${(e as Error).message}; use --replay FILE.scap`, { cause: e });
   }
-  const wanted = set.all ? [...available] : set.names;
+  const wanted = set.all ? [...available] : [...set.names, ...(set.generic ? genericPrograms(available) : [])];
   const missing = wanted.filter((n) => !available.has(n));
   const syscalls = wanted.filter((n) => available.has(n));
   if (missing.length) warn(`the probe cannot capture ${missing.join(', ')}; rules on those events will not fire live`);

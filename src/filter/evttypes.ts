@@ -14,7 +14,7 @@
 // type), otherwise the set of ids (possibly empty, e.g. `evt.type = open and evt.type = close`).
 
 import type { Expr } from './ast.js';
-import { EVENT_COUNT, EVENT_NAME } from '../events/generated/event-table.js';
+import { EVENT_COUNT, EVENT_NAME, SYSCALL_NAME } from '../events/generated/event-table.js';
 
 /** A set of event ids; null stands for "every event type" (most leaves), so it costs nothing. */
 type Codes = Set<number> | null;
@@ -62,9 +62,26 @@ function unite(a: Codes, b: Codes): Codes {
   return out.size === EVENT_COUNT ? null : out;
 }
 
+let SYSCALL_ONLY: Set<string> | null = null;
+/** Syscall names with no event of their own: they arrive as generic events (evt.type = name). */
+function isGenericSyscall(name: string): boolean {
+  if (SYSCALL_ONLY === null) {
+    const events = new Set(EVENT_NAME);
+    SYSCALL_ONLY = new Set(SYSCALL_NAME.filter((n) => !events.has(n)));
+  }
+  return SYSCALL_ONLY.has(name);
+}
+
+/** The generic syscall events (PPME_GENERIC_E/X, named `syscall` in the event table). */
+export const GENERIC_EVENT_IDS: readonly number[] = [0, 1];
+
 function namesToCodes(names: Iterable<string>): Set<number> {
   const out = new Set<number>();
-  for (const n of names) for (const id of eventIdsByName(n)) out.add(id);
+  for (const n of names) {
+    for (const id of eventIdsByName(n)) out.add(id);
+    // epoll_pwait, setfsuid, ...: their evt.type is the syscall's name on a generic event.
+    if (isGenericSyscall(n)) for (const id of GENERIC_EVENT_IDS) out.add(id);
+  }
   return out;
 }
 
@@ -94,9 +111,14 @@ function visit(e: Expr, negated: boolean): Codes {
       const r = e.right;
       const op = e.op;
       if (isEvtTypeField(e) && (op === '=' || op === '==' || op === '!=' || op === 'in') && e.mod === undefined && (r.kind === 'value' || r.kind === 'list')) {
-        const codes = namesToCodes(r.kind === 'value' ? [r.value] : r.items.map((i) => i.value));
+        const names = r.kind === 'value' ? [r.value] : r.items.map((i) => i.value);
+        const codes = namesToCodes(names);
         const invert = (op === '!=') !== negated;
-        return invert ? complement(codes) : codes.size === EVENT_COUNT ? null : codes;
+        if (!invert) return codes.size === EVENT_COUNT ? null : codes;
+        // A generic event may be another syscall than the one excluded: generic events stay in.
+        const rest = complement(codes);
+        if (rest !== null && names.some(isGenericSyscall)) for (const id of GENERIC_EVENT_IDS) rest.add(id);
+        return rest !== null && rest.size === EVENT_COUNT ? null : rest;
       }
       // Neutral. (libsinsp refuses evt.type compared with a field or a transformer; we treat
       // those, and modifiers, as not constraining the type, which is safe for indexing.)

@@ -18,6 +18,10 @@ export const FILTERS = [
   'evt.type != switch',
   'evt.type in (open, close, read)',
   'evt.type = open or evt.type = openat',
+  // syscalls with no event of their own arrive as generic events named after them
+  'evt.type = epoll_pwait',
+  'evt.type in (epoll_pwait, open)',
+  'evt.type != epoll_pwait and evt.dir = >',
   'evt.type = open and not fd.name contains ld.so',
   'evt.dir = <',
   'evt.num > 200',

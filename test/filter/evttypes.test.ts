@@ -60,6 +60,12 @@ const CASES: readonly (readonly [string, string[] | null])[] = [
   ['macro_not_substituted and evt.type = open', ['open']],
   ['not macro_not_substituted', null],
   ['evt.type = no_such_event', []],
+  // Syscalls with no event of their own: the generic events (named `syscall` in the table).
+  ['evt.type = epoll_pwait', ['syscall']],
+  ['evt.type in (open, setfsuid)', ['open', 'syscall']],
+  ['evt.type != epoll_pwait', null],
+  ['not evt.type in (open, epoll_pwait)', allBut('open')],
+  ['evt.type = epoll_pwait and evt.type = open', []],
   // Other operators on evt.type, modifiers, computed right-hand sides: not constraining.
   ['evt.type startswith open', null],
   ['evt.type = anyof (open, close)', null],
