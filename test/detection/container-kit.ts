@@ -22,6 +22,10 @@ export const CONTAINER_ONLY_RULES = [
   'Container started with a sensitive host mount',
   'Contact cloud metadata service from container',
   'Drift in container - executable not from the image',
+  'Container started with powerful capabilities',
+  'Contact Kubernetes API server from container',
+  'Remote file copy tool in container',
+  'Kubernetes client tool run in container',
 ];
 
 export interface Runtimes {
