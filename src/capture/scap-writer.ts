@@ -33,6 +33,11 @@ export interface ScapWriterOptions {
   gzip?: boolean;
   /** Keep events with ids >= 336 (unknown to sysdig 0.29.3). Default false. */
   keepNewEvents?: boolean;
+  /**
+   * Create the file with O_EXCL and this mode (never follow or overwrite what is at the path).
+   * Default: truncate or create (0666 & ~umask), like `sysdig -w`.
+   */
+  exclusiveMode?: number;
 }
 
 export const EVENT_MAX_2022 = 336;
@@ -132,7 +137,8 @@ export class ScapWriter {
   dropped = 0;
 
   private constructor(readonly path: string, private readonly opts: ScapWriterOptions) {
-    this.file = createWriteStream(path);
+    this.file = opts.exclusiveMode === undefined ? createWriteStream(path)
+      : createWriteStream(path, { flags: 'wx', mode: opts.exclusiveMode });
     this.file.on('error', (e) => { this.error ??= e; this.wakeUp(); });
     if (opts.gzip) {
       this.gz = createGzip({ level: 6 });

@@ -22,7 +22,7 @@
 // `kestrel inspect -w` does), so sysdig 0.29.3 reads the file; replayed events are already
 // E/X pairs and are written as read.
 
-import { open as openFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { ScapWriter } from '../capture/scap-writer.js';
 import { EVENT_MAX_2022 } from '../capture/scap-writer.js';
 import { EnterSynth } from '../capture/enter-synth.js';
@@ -313,9 +313,9 @@ export class CaptureRecorder {
     try {
       // O_EXCL + 0600: captures hold secrets (command lines, environments, buffers), and an
       // existing file or symlink at a predictable /tmp name is never followed or overwritten.
-      const fh = await openFile(rec.path, 'wx', 0o600);
-      await fh.close();
-      w = await ScapWriter.create(rec.path);
+      // One open, in the writer: opening and closing first, then reopening by name, would leave
+      // a window in which the name could be swapped for a symlink (a non-sticky directory).
+      w = await ScapWriter.create(rec.path, { exclusiveMode: 0o600 });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       const cause = (err.cause as NodeJS.ErrnoException | undefined) ?? err;
