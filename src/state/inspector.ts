@@ -286,7 +286,7 @@ export class Inspector {
       // tid 0 (the idle task) never gets an entry, like in sinsp.
       t = this.threads.get(ev.tid) ?? null;
       // Scheduler events name many kernel threads: like sinsp, they only look threads up.
-      if (t === null && !(KIND[type] === K.CLONE && !IS_ENTER[type]) && LOOKUP_ONLY[type] === 0) t = this.addUnknown(ev.tid);
+      if (t === null && !(KIND[type] === K.CLONE && !IS_ENTER[type]) && LOOKUP_ONLY[type] === 0) t = this.addUnknown(ev.tid, tsHi * 4294967296 + tsLo);
     }
     ctx.thread = t;
     const k = KIND[type];
@@ -387,9 +387,9 @@ export class Inspector {
   private lookupWindowMs = 0;
   private lookupsInWindow = 0;
 
-  private addUnknown(tid: number): ThreadInfo {
+  private addUnknown(tid: number, evNs: number): ThreadInfo {
     if (this.osLookup !== null) {
-      const t = this.addFromOs(tid);
+      const t = this.addFromOs(tid, evNs);
       if (t !== null) return t;
     }
     // sinsp adds a placeholder so later lookups do not repeat; these are its values.
@@ -401,28 +401,33 @@ export class Inspector {
     return t;
   }
 
-  private addFromOs(tid: number): ThreadInfo | null {
-    const t = this.readFromOs(tid);
+  private addFromOs(tid: number, evNs: number): ThreadInfo | null {
+    const t = this.readFromOs(tid, evNs);
     if (t === null) return null;
     // Its ancestors too, while unknown (alerts name the parent and grandparents), a few levels.
     let up = this.threads.main(t);
     for (let depth = 0; depth < 8 && up.ptid > 0 && up.ptid !== up.tid && this.threads.parent(up) === undefined; depth++) {
-      const p = this.readFromOs(up.ptid);
+      // a live process's current parent is alive too: its pid cannot have been reused
+      const p = this.readFromOs(up.ptid, Infinity);
       if (p === null) break;
       up = this.threads.main(p);
     }
     return t;
   }
 
-  /** One /proc lookup within the rate limit; adds the thread (and its process) to the table. */
-  private readFromOs(tid: number): ThreadInfo | null {
+  /**
+   * One /proc lookup within the rate limit; adds the thread (and its process) to the table.
+   * `evNs`: the time of the event naming `tid`. A thread /proc says started after it is not
+   * that event's thread (it exited and its pid was reused before the event was read): gone.
+   */
+  private readFromOs(tid: number, evNs: number): ThreadInfo | null {
     const now = Date.now();
     if (now - this.lookupWindowMs >= 1000) { this.lookupWindowMs = now; this.lookupsInWindow = 0; }
     if (this.lookupsInWindow >= this.osLookupsPerSec) { this.lookups.skipped++; return null; }
     this.lookupsInWindow++;
     let found: ThreadLookup | null = null;
     try { found = this.osLookup!(tid); } catch { found = null; }
-    if (found === null || found.procs.length === 0 || found.procs[0]!.tid !== tid) { this.lookups.gone++; return null; }
+    if (found === null || found.procs.length === 0 || found.procs[0]!.tid !== tid || startedAfter(found.procs[0]!, evNs)) { this.lookups.gone++; return null; }
     this.lookups.found++;
     const t = threadFromProc(found.procs[0]!);
     this.threads.add(t);
@@ -1077,4 +1082,13 @@ function fillFromEntry(e: FdInfo, f: FdEntry): void {
   else if (f.type === FdType.UNIX_SOCK) e.role = ROLE_CLIENT;
   else if (f.type === FdType.IPV4_SERVSOCK) { if (e.name === '') e.name = `${ipv4ToString(e.sip)}:${e.sport}`; e.role = ROLE_SERVER; }
   else if (f.type === FdType.IPV6_SERVSOCK) { if (e.name === '') e.name = `${ipToString(e.sip, true)}:${e.sport}`; e.role = ROLE_SERVER; }
+}
+
+/** Slack for the pid-reuse check: /proc start times have 10 ms ticks, and the boot epoch the
+ * probe and /proc snapshot each derive from the wall clock may differ by a few ms. */
+const START_SLACK_NS = 1e9;
+
+/** Whether `p` started after the event at `evNs` (ns since the epoch), beyond the slack. */
+function startedAfter(p: ProcEntry, evNs: number): boolean {
+  return p.cloneTs !== undefined && Number(p.cloneTs) > evNs + START_SLACK_NS;
 }

@@ -33,7 +33,7 @@ test('rate limit: past osLookupsPerSec, unknown threads become placeholders, cou
   const asked: number[] = [];
   // A lookup that finds this very process for any tid: what is asked and counted is the point.
   const self = lookupThread(process.pid)!;
-  insp.osLookup = (tid) => { asked.push(tid); return tid === 7001 ? { procs: [{ ...self.procs[0]!, tid: 7001, pid: 7001, ptid: 0 }], fds: [] } : null; };
+  insp.osLookup = (tid) => { asked.push(tid); return tid === 7001 ? { procs: [{ ...self.procs[0]!, tid: 7001, pid: 7001, ptid: 0, cloneTs: undefined }], fds: [] } : null; };
   insp.osLookupsPerSec = 2;
   for (const tid of [7001, 7002, 7003, 7004]) insp.process(ev(3 /* open exit */, tid, []));
   assert.deepEqual(asked, [7001, 7002]);
@@ -43,6 +43,22 @@ test('rate limit: past osLookupsPerSec, unknown threads become placeholders, cou
   // A placeholder is not looked up again.
   insp.process(ev(3, 7002, []));
   assert.deepEqual(asked, [7001, 7002]);
+});
+
+test('pid reuse: a process /proc says started after the event is not the event\'s thread (placeholder, counted gone)', () => {
+  const insp = new Inspector(ev(0, 1, []));
+  insp.seed(emptyHeader());
+  const self = lookupThread(process.pid)!;
+  // The test events' clock is near 0 ns since the epoch: this process started long after.
+  insp.osLookup = (tid) => ({ procs: [{ ...self.procs[0]!, tid, pid: tid, ptid: 0 }], fds: [] });
+  insp.process(ev(3, 7101, []));
+  assert.deepEqual(insp.lookups, { found: 0, gone: 1, skipped: 0 });
+  assert.equal(insp.threads.get(7101)!.comm, '<NA>');
+  // Started before the event (or no start time): found.
+  insp.osLookup = (tid) => ({ procs: [{ ...self.procs[0]!, tid, pid: tid, ptid: 0, cloneTs: 0n }], fds: [] });
+  insp.process(ev(3, 7102, []));
+  assert.deepEqual(insp.lookups, { found: 1, gone: 1, skipped: 0 });
+  assert.equal(insp.threads.get(7102)!.comm, self.procs[0]!.comm);
 });
 
 test('live: a process started before the capture (no snapshot) is read from /proc: name, parents, user, fds', async () => {
