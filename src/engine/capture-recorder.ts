@@ -26,6 +26,7 @@ import { stat } from 'node:fs/promises';
 import { ScapWriter } from '../capture/scap-writer.js';
 import { EVENT_MAX_2022 } from '../capture/scap-writer.js';
 import { EnterSynth } from '../capture/enter-synth.js';
+import { copyBytes } from '../capture/bytes.js';
 import type { CaptureHeader, FdEntry, MachineInfo, ProcEntry } from '../capture/types.js';
 import { FdType } from '../capture/types.js';
 import { EventView } from '../events/event-view.js';
@@ -123,11 +124,8 @@ class EnterLookback {
     if (n > EnterLookback.MAX_ENTER) return;
     if (this.pos + n > this.ring.length) this.pos = 0;
     const at = this.pos;
-    // word moves through DataViews: Buffer.copy allocates per call in Node 20
-    const src = ev.dv, so = ev.off, d = this.rdv;
-    let i = 0;
-    for (const e4 = n - 3; i < e4; i += 4) d.setInt32(at + i, src.getInt32(so + i, true), true);
-    for (; i < n; i++) d.setUint8(at + i, src.getUint8(so + i));
+    // word moves through DataViews (bytes.ts): Buffer.copy allocates per call in Node 20
+    copyBytes(ev.buf, ev.dv, ev.off, this.ring, this.rdv, at, n);
     this.pos = at + n;
     const h = this.head;
     this.offs[h] = at; this.lens[h] = n; this.tids[h] = ev.tid; this.types[h] = t;
