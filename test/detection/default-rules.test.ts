@@ -222,7 +222,7 @@ subprocess.run(["bash", "-c", "exec 3<>/dev/tcp/${IP}/%d" % l.getsockname()[1]])
     rule: 'Loader variables passed to a setuid program', needs: ['execve'],
     // A program that is not setuid with LD_PRELOAD must not fire (only su's start does, once).
     script: `GLIBC_TUNABLES=glibc.malloc.check=0 su --version > /dev/null; LD_PRELOAD=/nonexistent-${R}.so /bin/true 2> /dev/null`,
-    check: (a) => { assert.equal(a.output_fields['proc.name'], 'su'); assert.match(String(a.output_fields['proc.env']), /(^| )GLIBC_TUNABLES=glibc\.malloc\.check=0( |$)/); },
+    check: (a) => { assert.equal(a.output_fields['proc.name'], 'su'); assert.equal(a.output_fields['proc.env[GLIBC_TUNABLES]'], 'glibc.malloc.check=0'); assert.equal(a.output_fields['proc.env'], undefined, 'never the whole environment'); },
   },
   'useradd on the host': {
     rule: 'User or group management on host', needs: ['execve'],

@@ -175,8 +175,9 @@ export function naFields(a: AlertJson): string[] {
     const v = a.output_fields[k];
     if (v === null || v === '<NA>' || v === '') bad.push(k);
   }
-  // Only container.image.repository may be <NA> (host processes have no image).
-  if (a.output.replace(/image=<NA>/g, '').includes('<NA>')) bad.push('output');
+  // Only container.image.repository may be <NA> (host processes have no image), and the
+  // loader-variable rule's variables that were not set (it prints each, not the environment).
+  if (a.output.replace(/image=<NA>/g, '').replace(/ (ld_preload|ld_audit|glibc_tunables|gconv_path)=<NA>/g, '').includes('<NA>')) bad.push('output');
   return bad;
 }
 
