@@ -333,6 +333,7 @@ export class CaptureRecorder {
       return;
     }
     rec.pending = [];
+    rec.backlog = 0;
     if (rec.stopping) this.track(this.closeFile(rec));
   }
 
@@ -384,6 +385,15 @@ export class CaptureRecorder {
     const w = rec.writer;
     if (w === null) {
       rec.pending.push({ bytes: Buffer.from(ev.bytes()), cpu: ev.cpu, flags: ev.dumpFlags, v1: ev.hdr !== EVENT_HEADER_SIZE });
+      // Live: an open that hangs (a stalled network path_prefix) must not hold events without
+      // bound (max_file_size_mb 0 sets none): the same limit as a slow disk. The held events
+      // are still written if the open completes.
+      rec.backlog += n;
+      if (this.opts.live && rec.backlog > BACKLOG_MAX && !rec.stopping) {
+        this.failures.backlog.value++;
+        this.logLimited('backlog', `capture: ${rec.path}: the file was not open after ${BACKLOG_MAX >> 20} MiB of events; recording stopped`);
+        this.finish(rec, 'backlog');
+      }
       return;
     }
     const full = w.writeEvent(ev);

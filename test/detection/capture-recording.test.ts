@@ -420,3 +420,33 @@ test('a cap below the size of the state alone records nothing and says so (failu
   assert.equal(rec.finished.length, 0);
   assert.match(log.join('\n'), /capture: the state at the alert alone takes \d+ bytes, not less than max_file_size_mb \(0\.01 MiB\): no recording/);
 });
+
+test('live: events held while the file is being created are bounded (64 MiB: failure "backlog"); the held ones are still written', async () => {
+  const { rawEvent } = await import('../capture/write-gen.js');
+  const { emptyHeader } = await import('../../src/capture/scap-header.js');
+  const WRITE_X = EVENT_NAME.findIndex((n, i) => n === 'write' && EVENT_DIR[i] === 'X');
+  const dir = tmp('held');
+  const log: string[] = [];
+  const rec = new CaptureRecorder({
+    settings: { enabled: true, pathPrefix: join(dir, 'cap'), mode: 'all_rules', defaultDurationMs: 600_000, maxFileSizeMb: 0 },
+    live: true, machine: null, log: (l) => log.push(l),
+  });
+  const insp = new Inspector(new EventView());
+  insp.seed(emptyHeader());
+  const b = rawEvent(WRITE_X, 4242, [Buffer.alloc(8), Buffer.alloc(60_000, 0x61)], 1_700_000_000_000_000_000n);
+  const v = new EventView();
+  assert.equal(v.load(b, 0, b.length, 0, 0), null);
+  rec.onAlert({ name: 'held', capture: true, captureDuration: 0 }, v, insp);
+  // Synchronously: the open (libuv's pool) cannot complete meanwhile, as if it hung.
+  for (let i = 0; i < 1200 && rec.active; i++) rec.event(v);
+  assert.equal(rec.active, false, 'stopped before 1200 events of 60 kB (72 MB)');
+  assert.equal(rec.counts.failures.backlog, 1);
+  assert.ok(log.some((l) => /was not open after 64 MiB of events; recording stopped/.test(l)), log.join('\n'));
+  await rec.close();
+  const files = scapFiles(dir, 'cap');
+  assert.equal(files.length, 1);
+  const f = rec.finished[0]!;
+  assert.equal(f.why, 'backlog');
+  assert.equal(statSync(files[0]!).size, f.predicted, 'the held events were written');
+  assert.ok(f.predicted > 64 << 20 && f.predicted < (64 << 20) + 200_000, String(f.predicted));
+});
