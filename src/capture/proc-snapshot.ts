@@ -451,6 +451,10 @@ function processFacts(pid: number, opts: SnapshotOptions): ProcessFacts | null {
   };
 }
 
+/** Socket tables by network namespace, shared by lookups for a short while (see below). */
+const lookupNet = new Map<string, Map<string, SockInfo>>();
+let lookupNetAt = 0;
+
 /**
  * Reads one thread (any tid: /proc/<tid> answers for threads too) and its process from the
  * live /proc, the way the start-up snapshot does: what the state asks for when an event names
@@ -472,7 +476,13 @@ export function lookupThread(tid: number, opts: SnapshotOptions = {}): ThreadLoo
     const main = threadEntry(pid, pid, proc, mounts);
     if (main !== null) procs.push(main);
   }
-  return { procs, fds: opts.fds === false ? [] : readFds(pid, new Map()) };
+  if (opts.fds === false) return { procs, fds: [] };
+  // The network namespace's socket tables are the costly part of a lookup: a burst of lookups
+  // (after drops) shares them for a quarter second. A socket newer than the tables shows up as
+  // a socket of unknown address until the process's next connect/accept/bind event.
+  const now = performance.now();
+  if (now - lookupNetAt > 250) { lookupNet.clear(); lookupNetAt = now; }
+  return { procs, fds: readFds(pid, lookupNet) };
 }
 
 export interface SnapshotOptions {

@@ -386,6 +386,9 @@ export class Inspector {
   readonly lookups = { found: 0, gone: 0, skipped: 0 };
   private lookupWindowMs = 0;
   private lookupsInWindow = 0;
+  private lookupMsInWindow = 0;
+  /** …and at most this many ms of lookups per second (5% of the event loop). */
+  osLookupMsPerSec = 50;
 
   private addUnknown(tid: number, evNs: number): ThreadInfo {
     if (this.osLookup !== null) {
@@ -421,12 +424,15 @@ export class Inspector {
    * that event's thread (it exited and its pid was reused before the event was read): gone.
    */
   private readFromOs(tid: number, evNs: number): ThreadInfo | null {
-    const now = Date.now();
-    if (now - this.lookupWindowMs >= 1000) { this.lookupWindowMs = now; this.lookupsInWindow = 0; }
-    if (this.lookupsInWindow >= this.osLookupsPerSec) { this.lookups.skipped++; return null; }
+    const now = performance.now();
+    if (now - this.lookupWindowMs >= 1000) { this.lookupWindowMs = now; this.lookupsInWindow = 0; this.lookupMsInWindow = 0; }
+    // Lookups are synchronous (~0.8 ms each here): bounded by count and by time, so that a burst
+    // of unknown threads (after drops) cannot take the event loop from the drain.
+    if (this.lookupsInWindow >= this.osLookupsPerSec || this.lookupMsInWindow >= this.osLookupMsPerSec) { this.lookups.skipped++; return null; }
     this.lookupsInWindow++;
     let found: ThreadLookup | null = null;
     try { found = this.osLookup!(tid); } catch { found = null; }
+    this.lookupMsInWindow += performance.now() - now;
     if (found === null || found.procs.length === 0 || found.procs[0]!.tid !== tid || startedAfter(found.procs[0]!, evNs)) { this.lookups.gone++; return null; }
     this.lookups.found++;
     const t = threadFromProc(found.procs[0]!);

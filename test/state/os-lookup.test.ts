@@ -45,6 +45,18 @@ test('rate limit: past osLookupsPerSec, unknown threads become placeholders, cou
   assert.deepEqual(asked, [7001, 7002]);
 });
 
+test('time budget: lookups stop for the second once they took osLookupMsPerSec', () => {
+  const insp = new Inspector(ev(0, 1, []));
+  insp.seed(emptyHeader());
+  const asked: number[] = [];
+  // Each lookup takes 20 ms (a slow /proc): with a 50 ms budget the third one is the last.
+  insp.osLookup = (tid) => { asked.push(tid); const end = performance.now() + 20; while (performance.now() < end); return null; };
+  insp.osLookupMsPerSec = 50;
+  for (const tid of [8001, 8002, 8003, 8004, 8005]) insp.process(ev(3, tid, []));
+  assert.deepEqual(asked, [8001, 8002, 8003]);
+  assert.deepEqual(insp.lookups, { found: 0, gone: 3, skipped: 2 });
+});
+
 test('pid reuse: a process /proc says started after the event is not the event\'s thread (placeholder, counted gone)', () => {
   const insp = new Inspector(ev(0, 1, []));
   insp.seed(emptyHeader());

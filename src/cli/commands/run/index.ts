@@ -179,7 +179,17 @@ export const command: Command = {
       if (timer) clearTimeout(timer);
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
-      await recorder?.close();
+      // A recording whose file never finishes opening (a hung network path_prefix) must not
+      // hold kestrel's exit: give it 10 s, then say so and go on.
+      if (recorder) {
+        let guard: NodeJS.Timeout | undefined;
+        const late = await Promise.race([
+          recorder.close().then(() => false),
+          new Promise<boolean>((r) => { guard = setTimeout(() => r(true), 10_000); }),
+        ]);
+        clearTimeout(guard);
+        if (late) process.stderr.write('kestrel run: capture: a recording did not finish closing within 10 s; exiting without it\n');
+      }
       await source.close();
       await ops.close();
       manager.close();
