@@ -10,21 +10,11 @@ import { emptyHeader } from '../../src/capture/scap-header.js';
 import { KestrelError } from '../../src/errors.js';
 import type { ProcEntry } from '../../src/capture/types.js';
 import { walk } from './scap-walk.js';
+import { encodeEvent } from '../support/raw-event.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kes-writer-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
-function rawEvent(type: number, tid: number, ts: bigint, params: Buffer[], lw: 2 | 4 = 2): Buffer {
-  const hdr = Buffer.alloc(26 + lw * params.length);
-  hdr.writeBigUInt64LE(ts, 0);
-  hdr.writeBigInt64LE(BigInt(tid), 8);
-  const len = hdr.length + params.reduce((a, p) => a + p.length, 0);
-  hdr.writeUInt32LE(len, 16);
-  hdr.writeUInt16LE(type, 20);
-  hdr.writeUInt32LE(params.length, 22);
-  params.forEach((p, i) => (lw === 2 ? hdr.writeUInt16LE(p.length, 26 + 2 * i) : hdr.writeUInt32LE(p.length, 26 + 4 * i)));
-  return Buffer.concat([hdr, ...params]);
-}
 const i64 = (n: number) => { const b = Buffer.alloc(8); b.writeBigInt64LE(BigInt(n)); return b; };
 
 function proc(tid: number): ProcEntry {
@@ -52,11 +42,11 @@ test('writer profile: block sequence, LARGE blocks, flags, ids >= 336 dropped; s
   h.interfaces.push({ family: 4, name: 'lo', addr: Uint8Array.from([127, 0, 0, 1]), netmask: Uint8Array.from([255, 0, 0, 0]), bcast: Uint8Array.from([127, 255, 255, 255]), linkspeed: 0n });
   w.writeHeader(h);
   const big = JSON.stringify({ container: { id: 'abcdef123456', type: 0, name: 'c', image: 'img', labels: { pad: 'x'.repeat(100000) } } });
-  w.writeRaw(rawEvent(324, -1, 1000n, [Buffer.from(big + '\0')], 4), 0, 4); // CONTAINER_JSON_2_E, u32 lengths
-  w.writeRaw(rawEvent(4, 50, 2000n, [i64(3)]), 1);                      // close_e
-  w.writeRaw(rawEvent(5, 50, 2001n, [i64(0)]), 1, 1);                   // close_x, state-only flag
-  w.writeRaw(rawEvent(405, 50, 2002n, [i64(0)]), 0);                    // id >= 336: dropped
-  w.writeRaw(rawEvent(6, 50, 2003n, [i64(3), Buffer.from([16, 0, 0, 0])]), 0); // read_e
+  w.writeRaw(encodeEvent(324, -1, 1000n, [Buffer.from(big + '\0')], 4), 0, 4); // CONTAINER_JSON_2_E, u32 lengths
+  w.writeRaw(encodeEvent(4, 50, 2000n, [i64(3)]), 1);                      // close_e
+  w.writeRaw(encodeEvent(5, 50, 2001n, [i64(0)]), 1, 1);                   // close_x, state-only flag
+  w.writeRaw(encodeEvent(405, 50, 2002n, [i64(0)]), 0);                    // id >= 336: dropped
+  w.writeRaw(encodeEvent(6, 50, 2003n, [i64(3), Buffer.from([16, 0, 0, 0])]), 0); // read_e
   await w.close();
   assert.equal(w.written, 4);
   assert.equal(w.dropped, 1);
@@ -94,11 +84,11 @@ test('writer profile: block sequence, LARGE blocks, flags, ids >= 336 dropped; s
 test('keepNewEvents keeps ids >= 336; misuse is a KestrelError', async () => {
   const file = join(tmp, 'keep.scap.gz');
   const w = await ScapWriter.create(file, { gzip: true, keepNewEvents: true });
-  assert.throws(() => w.writeRaw(rawEvent(4, 1, 1n, [i64(3)]), 0), KestrelError); // header first
+  assert.throws(() => w.writeRaw(encodeEvent(4, 1, 1n, [i64(3)]), 0), KestrelError); // header first
   w.writeHeader(emptyHeader());
   assert.throws(() => w.writeHeader(emptyHeader()), KestrelError);
   assert.throws(() => w.writeRaw(Buffer.alloc(10), 0), KestrelError);
-  w.writeRaw(rawEvent(405, 1, 1n, [i64(0)]), 0);
+  w.writeRaw(encodeEvent(405, 1, 1n, [i64(0)]), 0);
   await w.close();
   const r = await ScapReader.open(file);
   assert.ok(r.gzip);

@@ -6,6 +6,7 @@
 // of it pins the bytes.
 
 import { EVENTS, type ParamType } from '../../schema/events.js';
+import { encodeEvent } from '../support/raw-event.js';
 
 /** xorshift32: small, deterministic, no allocation. */
 export class Rng {
@@ -46,22 +47,6 @@ function param(rng: Rng, type: ParamType, first: boolean): Buffer {
   return b; // NUL-terminated
 }
 
-/** One v2 event (u16 lengths) as the probe writes it, at time `ts`. */
-export function rawEvent(type: number, tid: number, params: Buffer[], ts: bigint): Buffer {
-  const hdr = 26 + 2 * params.length;
-  let len = hdr;
-  for (const p of params) len += p.length;
-  const b = Buffer.alloc(len);
-  b.writeBigUInt64LE(ts, 0);
-  b.writeBigInt64LE(BigInt(tid), 8);
-  b.writeUInt32LE(len, 16);
-  b.writeUInt16LE(type, 20);
-  b.writeUInt32LE(params.length, 22);
-  let p = hdr;
-  params.forEach((q, i) => { b.writeUInt16LE(q.length, 26 + 2 * i); q.copy(b, p); p += q.length; });
-  return b;
-}
-
 /**
  * Exit events of every exit type (ids of the 2022 and the current table), `per` of each, with
  * random parameters; timestamps increase.
@@ -79,7 +64,7 @@ export function exitStream(seed: number, per = 6): Buffer[] {
       const n = r === 0 ? e.params.length : r === 1 ? rng.below(specs.length + 1) : specs.length;
       const params: Buffer[] = [];
       for (let i = 0; i < n; i++) params.push(param(rng, specs[i]!.type, i === 0));
-      out.push(rawEvent(e.id, 1000 + rng.below(50), params, ts += 977n));
+      out.push(encodeEvent(e.id, 1000 + rng.below(50), ts += 977n, params));
     }
   }
   return out;

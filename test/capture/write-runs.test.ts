@@ -13,7 +13,8 @@ import { gzipSync } from 'node:zlib';
 import { ScapWriter } from '../../src/capture/scap-writer.js';
 import { ScapReader, type ScapReaderOptions } from '../../src/capture/scap-reader.js';
 import { emptyHeader } from '../../src/capture/scap-header.js';
-import { exitStream, rawEvent } from './write-gen.js';
+import { exitStream } from './write-gen.js';
+import { encodeEvent } from '../support/raw-event.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kes-write-runs-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -122,7 +123,7 @@ test('copyEvent on views that are not in a reader block falls back to writeEvent
       assert.equal(v.load(e, 0, e.length, 0, 0), null);
       if (runs) w.copyEvent(v); else w.writeEvent(v);
     }
-    const fake = Buffer.concat([Buffer.from([0x16, 0x02, 0, 0, 99, 0, 0, 0, 0, 0]), rawEvent(5, 1, [Buffer.alloc(8)], 5n)]);
+    const fake = Buffer.concat([Buffer.from([0x16, 0x02, 0, 0, 99, 0, 0, 0, 0, 0]), encodeEvent(5, 1, 5n, [Buffer.alloc(8)])]);
     assert.equal(v.load(fake, 10, fake.length, 0, 0), null);
     if (runs) w.copyEvent(v); else w.writeEvent(v);
     w.endBatch();

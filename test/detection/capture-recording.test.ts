@@ -35,6 +35,7 @@ import { snapshotProc } from '../../src/capture/proc-snapshot.js';
 import { ScapWriter } from '../../src/capture/scap-writer.js';
 import { EVENT_DIR, EVENT_NAME } from '../../src/events/generated/event-table.js';
 import { symlinkSync, readFileSync, unlinkSync, lstatSync } from 'node:fs';
+import { encodeEvent } from '../support/raw-event.js';
 
 const SHARED = process.env.KESTREL_SHARED ?? fileURLToPath(new URL('../../../../shared/', import.meta.url));
 const SCAP = join(SHARED, 'data/scap');
@@ -422,7 +423,6 @@ test('a cap below the size of the state alone records nothing and says so (failu
 });
 
 test('live: events held while the file is being created are bounded (64 MiB: failure "backlog"); the held ones are still written', async () => {
-  const { rawEvent } = await import('../capture/write-gen.js');
   const { emptyHeader } = await import('../../src/capture/scap-header.js');
   const WRITE_X = EVENT_NAME.findIndex((n, i) => n === 'write' && EVENT_DIR[i] === 'X');
   const dir = tmp('held');
@@ -433,7 +433,7 @@ test('live: events held while the file is being created are bounded (64 MiB: fai
   });
   const insp = new Inspector(new EventView());
   insp.seed(emptyHeader());
-  const b = rawEvent(WRITE_X, 4242, [Buffer.alloc(8), Buffer.alloc(60_000, 0x61)], 1_700_000_000_000_000_000n);
+  const b = encodeEvent(WRITE_X, 4242, 1_700_000_000_000_000_000n, [Buffer.alloc(8), Buffer.alloc(60_000, 0x61)]);
   const v = new EventView();
   assert.equal(v.load(b, 0, b.length, 0, 0), null);
   rec.onAlert({ name: 'held', capture: true, captureDuration: 0 }, v, insp);

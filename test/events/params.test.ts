@@ -7,18 +7,13 @@ import {
   sysdigErrnoName, signalName, ipv6ToString, pStrList, pInt, decodeAll,
 } from '../../src/events/params.js';
 import { formatG, resolvePath, eventTypeName } from '../../src/events/render.js';
+import { encodeEvent } from '../support/raw-event.js';
 
 /** Builds a v2 event (u16 lengths) in a larger buffer at an odd offset, to catch offset bugs. */
 function view(type: number, params: Buffer[], tid = 42): EventView {
-  const hdr = Buffer.alloc(26 + 2 * params.length);
-  hdr.writeBigUInt64LE(123n, 0);
-  hdr.writeBigInt64LE(BigInt(tid), 8);
-  const len = hdr.length + params.reduce((a, p) => a + p.length, 0);
-  hdr.writeUInt32LE(len, 16);
-  hdr.writeUInt16LE(type, 20);
-  hdr.writeUInt32LE(params.length, 22);
-  params.forEach((p, i) => hdr.writeUInt16LE(p.length, 26 + 2 * i));
-  const buf = Buffer.concat([Buffer.alloc(3, 0xee), hdr, ...params, Buffer.alloc(5, 0xee)]);
+  const ev = encodeEvent(type, tid, 123n, params);
+  const len = ev.length;
+  const buf = Buffer.concat([Buffer.alloc(3, 0xee), ev, Buffer.alloc(5, 0xee)]);
   const v = new EventView();
   assert.equal(v.load(buf, 3, 3 + len, 1, 0), null);
   return v;

@@ -15,6 +15,7 @@ import { renderArgs, renderParam, ParamText, type RenderContext } from '../../sr
 import { PT, paramIndex, paramType, paramName, tableParamCount } from '../../src/events/params.js';
 import type { EventView } from '../../src/events/event-view.js';
 import type { FdEntry, ProcEntry } from '../../src/capture/types.js';
+import { encodeEvent } from '../support/raw-event.js';
 
 type Val = number | bigint | string | Buffer;
 const KNOWN = 100;      // a thread in the PL, cwd /home/u, fds 3 (dir /etc), 4 (tcp socket), 5 (file)
@@ -48,16 +49,8 @@ function event(type: number, tid: number, params: Record<string, Val>): Buffer {
     if (idx !== i) throw new Error(`event ${type}: param ${names[i]} is #${idx}, given as #${i}`);
     bufs.push(enc(paramType(type, i), params[names[i]!]!));
   }
-  const hdr = Buffer.alloc(26 + 2 * bufs.length);
   ts += 1000n;
-  hdr.writeBigUInt64LE(ts, 0);
-  hdr.writeBigInt64LE(BigInt(tid), 8);
-  const len = hdr.length + bufs.reduce((a, x) => a + x.length, 0);
-  hdr.writeUInt32LE(len, 16);
-  hdr.writeUInt16LE(type, 20);
-  hdr.writeUInt32LE(bufs.length, 22);
-  bufs.forEach((x, i) => hdr.writeUInt16LE(x.length, 26 + 2 * i));
-  return Buffer.concat([hdr, ...bufs]);
+  return encodeEvent(type, tid, ts, bufs);
 }
 
 const u8 = (...a: number[]) => Buffer.from(a);

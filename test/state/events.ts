@@ -6,6 +6,7 @@ import { EventView } from '../../src/events/event-view.js';
 import { StateFieldRegistry } from '../../src/state/fields.js';
 import type { Inspector } from '../../src/state/inspector.js';
 import type { ProcEntry } from '../../src/capture/types.js';
+import { encodeEvent } from '../support/raw-event.js';
 
 export type P = Buffer;
 
@@ -50,20 +51,10 @@ let clock = 1_700_000_000_000_000_000n;
 
 /** Encodes one event and points a fresh EventView at it. */
 export function ev(type: number, tid: number, params: P[]): EventView {
-  const hdr = 26, lens = params.length * 2;
-  const len = hdr + lens + params.reduce((n, p) => n + p.length, 0);
-  const b = Buffer.alloc(len);
   clock += 1000n;
-  b.writeBigUInt64LE(clock, 0);
-  b.writeBigInt64LE(BigInt(tid), 8);
-  b.writeUInt32LE(len, 16);
-  b.writeUInt16LE(type, 20);
-  b.writeUInt32LE(params.length, 22);
-  let o = hdr;
-  for (const p of params) { b.writeUInt16LE(p.length, o); o += 2; }
-  for (const p of params) { p.copy(b, o); o += p.length; }
+  const b = encodeEvent(type, tid, clock, params);
   const v = new EventView();
-  const err = v.load(b, 0, len, 0, 0);
+  const err = v.load(b, 0, b.length, 0, 0);
   if (err !== null) throw new Error(err);
   v.num = ++num;
   return v;
