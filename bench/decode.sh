@@ -6,14 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-5}"
-BIG=${KESTREL_BIG:-/tmp/kestrel-big.scap}
-SHARED=${KESTREL_SHARED:-$( [ -d ../shared ] && cd ../shared && pwd || echo /work/shared )}
-if [ ! -s "$BIG" ]; then
-  python3 "$SHARED/bench/make_big.py" --base "$SHARED/data/scap/libs_sample.scap" --out "$BIG" --min-events 2000000 >/dev/null
-fi
-[ -f dist/src/cli/index.js ] || npx tsc -p tsconfig.json >/dev/null || true
-# inspect's bundle (see bench/replay.sh), its code cache written by one untimed run.
-node dist/src/cli/commands/inspect/bundle-build.js --if-stale >/dev/null
+source bench/big-capture.sh  # after the cd: the project root
+# one untimed run writes the bundle's code cache.
 bin/kestrel inspect -r "$BIG" -n 1 -q > /dev/null
 
 # Wall time of one run, in seconds; a failing run aborts the benchmark.

@@ -11,14 +11,9 @@
 # the kestrel/sysdig ratio here is not the wall-time ratio. Takes a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIG=${KESTREL_BIG:-/tmp/kestrel-big.scap}
-SHARED=${KESTREL_SHARED:-$( [ -d ../shared ] && cd ../shared && pwd || echo /work/shared )}
 read -r -a CLI <<< "${1:-bin/kestrel}"
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
-if [ ! -s "$BIG" ]; then
-  python3 "$SHARED/bench/make_big.py" --base "$SHARED/data/scap/libs_sample.scap" --out "$BIG" --min-events 2000000 >&2
-fi
-node dist/src/cli/commands/inspect/bundle-build.js --if-stale >&2
+source bench/big-capture.sh  # after the cd: the project root
 "${CLI[@]}" inspect -r "$SHARED/data/scap/libs_sample.scap" 'evt.num = 0' > /dev/null  # writes the bundle's code cache
 
 FILTER_A='proc.name = no_such_process_kestrel'

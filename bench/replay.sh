@@ -15,16 +15,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
-BIG=${KESTREL_BIG:-/tmp/kestrel-big.scap}
-SHARED=${KESTREL_SHARED:-$( [ -d ../shared ] && cd ../shared && pwd || echo /work/shared )}
-if [ ! -s "$BIG" ]; then
-  python3 "$SHARED/bench/make_big.py" --base "$SHARED/data/scap/libs_sample.scap" --out "$BIG" --min-events 2000000 >&2
-fi
-[ -f dist/src/cli/index.js ] || npx tsc -p tsconfig.json >&2
-# inspect's bundle (one script + V8 code cache, see src/cli/commands/inspect/bundle-build.ts):
-# rebuilt when a bundled module changed; one untimed run writes its code cache.
+source bench/big-capture.sh  # after the cd: the project root
+# one untimed run writes the bundle's code cache.
 read -r -a CLI <<< "${KESTREL_CLI:-bin/kestrel}"
-node dist/src/cli/commands/inspect/bundle-build.js --if-stale >&2
 "${CLI[@]}" inspect -r "$BIG" -n 1 'evt.num = 0' > /dev/null
 
 FILTER_A='proc.name = no_such_process_kestrel'

@@ -17,14 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
-BIG=${KESTREL_BIG:-/tmp/kestrel-big.scap}
-SHARED=${KESTREL_SHARED:-$( [ -d ../shared ] && cd ../shared && pwd || echo /work/shared )}
-if [ ! -s "$BIG" ]; then
-  python3 "$SHARED/bench/make_big.py" --base "$SHARED/data/scap/libs_sample.scap" --out "$BIG" --min-events 2000000 >&2
-fi
-[ -f dist/src/cli/index.js ] || npx tsc -p tsconfig.json >&2
+source bench/big-capture.sh  # after the cd: the project root
 read -r -a CLI <<< "${KESTREL_CLI:-bin/kestrel}"
-node dist/src/cli/commands/inspect/bundle-build.js --if-stale >&2
 OUT=${WRITE_DIR:-$(mktemp -d)}
 trap 'rm -f "$OUT"/k.scap "$OUT"/k.scap.gz "$OUT"/s.scap; [ -n "${WRITE_DIR:-}" ] || rmdir "$OUT"' EXIT
 # one untimed run writes the bundle's code cache
