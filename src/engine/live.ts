@@ -3,7 +3,7 @@
 import { KestrelError } from '../errors.js';
 import type { EventSource } from '../capture/types.js';
 import { EVENT_NAME } from '../events/generated/event-table.js';
-import { GENERIC_EVENT_IDS } from '../filter/evttypes.js';
+import { GENERIC_EVENT_IDS, eventIdsByName } from '../filter/evttypes.js';
 
 /** Events kestrel raises itself, not the probe (container starts: src/containers/start-events.ts):
  * never part of the attach set, so rules on them are not reported as uncapturable. */
@@ -79,10 +79,19 @@ export function attachSet(ruleset: { eventTypes(): { ids: Set<number>; all: bool
   return { names: [...names].sort(), all: all || base.all, excluded, generic };
 }
 
-/** The probe's programs that emit generic events: those not named after an event. */
-function genericPrograms(available: Iterable<string>): string[] {
-  const events = new Set(EVENT_NAME);
-  return [...available].filter((n) => !events.has(n));
+/**
+ * The probe programs the rules and the base set want (`attachSet` against what the probe
+ * has): every program for `all`; else the set's names, plus the programs that emit generic
+ * events (those not named after an event) when a rule needs one. Warns about custom_set
+ * exclusions that rules need. Names the probe lacks are left in, for the caller to report.
+ */
+function wantedPrograms(ruleset: { eventTypes(): { ids: Set<number>; all: boolean } }, base: BaseSyscalls,
+  available: ReadonlySet<string>, warn: (msg: string) => void): string[] {
+  const set = attachSet(ruleset, base);
+  if (set.excluded.length) warn(`base_syscalls.custom_set excludes ${set.excluded.join(', ')}, which rules need; those rules will not fire live`);
+  if (set.all) return [...available];
+  if (!set.generic) return set.names;
+  return [...set.names, ...[...available].filter((n) => eventIdsByName(n).length === 0)];
 }
 
 /** What a rules reload needs from the open live source. */
@@ -116,9 +125,7 @@ export function followRules(
 ): FollowResult {
   const a = active;
   if (a === null) return { attached: [], detached: [] };
-  const set = attachSet(ruleset, a.base);
-  if (set.excluded.length) warn(`base_syscalls.custom_set excludes ${set.excluded.join(', ')}, which rules need; those rules will not fire live`);
-  const wanted = (set.all ? [...a.available] : [...set.names, ...(set.generic ? genericPrograms(a.available) : [])]).filter((n) => a.available.has(n));
+  const wanted = wantedPrograms(ruleset, a.base, a.available, warn).filter((n) => a.available.has(n));
   const before = new Set(a.src.attachedNames());
   const unavailable = a.src.attachMore(wanted);
   const attached = a.src.attachedNames().filter((n) => !before.has(n));
@@ -144,8 +151,6 @@ export async function openLiveSource(
   opts: { ringKiB?: number; base?: BaseSyscalls; snaplen?: number } = {},
 ): Promise<EventSource> {
   const base = opts.base ?? DEFAULT_BASE;
-  const set = attachSet(ruleset, base);
-  if (set.excluded.length) warn(`base_syscalls.custom_set excludes ${set.excluded.join(', ')}, which rules need; those rules will not fire live`);
   type LiveCtor = new (o: { syscalls: string[]; ringKiB?: number; loadAll?: boolean; snaplen?: number; captureEnv?: boolean }) => EventSource & Attachable;
   type Binding = { openProbe(c: object): { programs(): string[]; close(): void } };
   let Live: LiveCtor;
@@ -167,7 +172,7 @@ export async function openLiveSource(
   } catch (e) {
     throw new KestrelError('KES_PROBE_LOAD', `cannot open the eBPF probe: ${(e as Error).message}; use --replay FILE.scap`, { cause: e });
   }
-  const wanted = set.all ? [...available] : [...set.names, ...(set.generic ? genericPrograms(available) : [])];
+  const wanted = wantedPrograms(ruleset, base, available, warn);
   const missing = wanted.filter((n) => !available.has(n));
   const syscalls = wanted.filter((n) => available.has(n));
   if (missing.length) warn(`the probe cannot capture ${missing.join(', ')}; rules on those events will not fire live`);

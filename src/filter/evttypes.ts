@@ -62,14 +62,11 @@ function unite(a: Codes, b: Codes): Codes {
   return out.size === EVENT_COUNT ? null : out;
 }
 
-let SYSCALL_ONLY: Set<string> | null = null;
-/** Syscall names with no event of their own: they arrive as generic events (evt.type = name). */
+let SYSCALLS: Set<string> | null = null;
+/** A syscall name with no event of its own: it arrives as a generic event (evt.type = name). */
 function isGenericSyscall(name: string): boolean {
-  if (SYSCALL_ONLY === null) {
-    const events = new Set(EVENT_NAME);
-    SYSCALL_ONLY = new Set(SYSCALL_NAME.filter((n) => !events.has(n)));
-  }
-  return SYSCALL_ONLY.has(name);
+  SYSCALLS ??= new Set(SYSCALL_NAME);
+  return SYSCALLS.has(name) && eventIdsByName(name).length === 0;
 }
 
 /** The generic syscall events (PPME_GENERIC_E/X, named `syscall` in the event table). */
