@@ -211,8 +211,7 @@ export class Inspector {
     for (const [tid, fds] of h.fds) {
       const t = this.threads.get(tid);
       if (!t) continue;
-      const owner = this.threads.main(t);
-      for (const f of fds) fillFromEntry(owner.fds.add(f.fd), f);
+      this.fillFds(this.threads.main(t), fds);
     }
     // Threads share their process's fd table and cwd.
     for (const t of this.threads.map.values()) {
