@@ -312,7 +312,7 @@ export class ScapWriter {
    */
   copyEvent(ev: EventView): boolean {
     const off = ev.off, len = ev.len;
-    const total = 12 + ((len + 5) & ~3); // EV_V2: 8 + cpu u16 + event, padded, + trailer
+    const total = 12 + pad4(2 + len); // EV_V2: 8 + (cpu u16 + event, padded) + trailer
     const bs = off - 10;
     const dv = ev.dv;
     // Anything else (flags, v1, LARGE, another layout, a padded block) goes through writeParts.
@@ -372,7 +372,7 @@ export class ScapWriter {
     const bodyLen = prefix + evLen;
     const large = bodyLen + 4 > NON_LARGE_MAX_BODY;
     const btype = flags !== 0 ? (large ? BT.EVF_V2_LARGE : BT.EVF_V2) : (large ? BT.EV_V2_LARGE : BT.EV_V2);
-    const total = 12 + ((bodyLen + 3) & ~3);
+    const total = 12 + pad4(bodyLen);
     if (this.olen + total > this.out.length) this.room(total);
     const o = this.odv;
     const start = this.olen;
