@@ -237,6 +237,27 @@ export class EnterSynth {
     return ok ? j : -1;
   }
 
+  private readonly partsOut: EventView[] = [];
+
+  /**
+   * What a scap file gets for the live exit `ev`, in order: its 2022 E/X pair (legacyPair),
+   * else its synthesized enter and `ev`, else `ev` alone. The array and the views in it are
+   * reused: valid until the next call.
+   */
+  fileEvents(ev: EventView): readonly EventView[] {
+    const out = this.partsOut;
+    out.length = 0;
+    const legacy = this.legacyPair(ev);
+    if (legacy !== null) {
+      out.push(legacy[0], legacy[1]);
+      return out;
+    }
+    const enter = this.enterFor(ev);
+    if (enter !== null) out.push(enter);
+    out.push(ev);
+    return out;
+  }
+
   /**
    * The enter event for `exit`, as a view over an internal buffer (valid until the next
    * call), or null when the event has no enter counterpart. Its timestamp is the exit's

@@ -44,14 +44,6 @@ export class PairWriter {
   private readonly synth = new EnterSynth();
   constructor(private readonly write: (ev: EventView) => unknown) {}
   event(ev: EventView): void {
-    const legacy = this.synth.legacyPair(ev);
-    if (legacy !== null) {
-      this.write(legacy[0]);
-      this.write(legacy[1]);
-      return;
-    }
-    const enter = this.synth.enterFor(ev);
-    if (enter !== null) this.write(enter);
-    this.write(ev);
+    for (const e of this.synth.fileEvents(ev)) this.write(e);
   }
 }

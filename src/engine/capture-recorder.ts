@@ -347,27 +347,16 @@ export class CaptureRecorder {
     // Container events (tid -1) may carry any time; they never end a recording.
     this.batchEvents++;
     if (evTime(ev) > rec.deadline && ev.tid !== -1) { this.finish(rec, 'duration'); return; }
-    if (!this.opts.live) { this.put(rec, ev); return; }
-    const legacy = this.synth.legacyPair(ev);
-    if (legacy !== null) {
-      if (!this.fits(rec, blockSize(legacy[0]) + blockSize(legacy[1]))) return;
-      this.write(rec, legacy[0]);
-      this.write(rec, legacy[1]);
+    if (!this.opts.live) {
+      if (this.fits(rec, blockSize(ev))) this.write(rec, ev);
       return;
     }
-    const enter = this.synth.enterFor(ev);
-    if (enter !== null) {
-      // The pair goes in whole or not at all: a lone enter would confuse readers.
-      if (!this.fits(rec, blockSize(enter) + blockSize(ev))) return;
-      this.write(rec, enter);
-      this.write(rec, ev);
-      return;
-    }
-    this.put(rec, ev);
-  }
-
-  private put(rec: Recording, ev: EventView): void {
-    if (this.fits(rec, blockSize(ev))) this.write(rec, ev);
+    // A pair goes in whole or not at all: a lone enter would confuse readers.
+    const parts = this.synth.fileEvents(ev);
+    let n = 0;
+    for (const e of parts) n += blockSize(e);
+    if (!this.fits(rec, n)) return;
+    for (const e of parts) this.write(rec, e);
   }
 
   /** Whether `n` more bytes stay within the cap; ends the recording ('size') if not. */
